@@ -1,0 +1,22 @@
+package io.tendril.graph;
+
+/**
+ * A task function of 2 arguments, usually a method reference such as {@code Ops::inc} or a
+ * lambda.
+ *
+ * @param <A> the type of argument 1
+ * @param <B> the type of argument 2
+ * @param <R> the type of the result
+ */
+@FunctionalInterface
+public non-sealed interface Fn2<A, B, R> extends Fn {
+  /**
+   * Runs the function.
+   *
+   * @param a argument 1
+   * @param b argument 2
+   * @return the result
+   * @throws Exception when the computation fails; the task fails with this exception as cause
+   */
+  R call(A a, B b) throws Exception;
+}
