@@ -15,8 +15,9 @@ import java.util.Map;
  * <p>State, all fixed after construction (shared read-only between threads):
  *
  * <ul>
- *   <li>{@code keys}, {@code values}: the graph's entries by id (ids follow the map's iteration
- *       order); {@code index} maps a canonical key to its id.
+ *   <li>{@code keys}: the graph's keys by id (ids follow the map's iteration order); {@code index}
+ *       maps a canonical key to its id. Values are read from the graph itself when needed, so a
+ *       plan costs a few dozen bytes per entry whatever the values hold.
  *   <li>{@code deps}: for each needed id, its distinct dependencies (ids of graph keys its value
  *       refers to), as a slice {@code depFrom[id] .. depFrom[id] + depCount[id]} of {@code
  *       depFlat}.
@@ -36,7 +37,6 @@ public final class GraphPlan {
   final Map<?, ?> dsk;
   final Object requested;
   final Object[] keys;
-  final Object[] values;
   final KeyIndex index;
   final int[] depFrom;
   final int[] depCount;
@@ -51,7 +51,6 @@ public final class GraphPlan {
     dsk = b.dsk;
     requested = b.requested;
     keys = b.keys;
-    values = b.values;
     index = b.index;
     depFrom = b.depFrom;
     depCount = b.depCount;
@@ -93,6 +92,11 @@ public final class GraphPlan {
     return dsk;
   }
 
+  /** The value of an entry, read from the graph. */
+  Object value(int id) {
+    return dsk.get(keys[id]);
+  }
+
   Object fill(Object[] results) {
     return NestedKeys.map(requested, k -> results[index.get(Keys.normalize(k))]);
   }
@@ -102,7 +106,6 @@ public final class GraphPlan {
     final Object requested;
     final int n;
     final Object[] keys;
-    final Object[] values;
     final KeyIndex index;
     int[] depFrom;
     int[] depCount;
@@ -118,7 +121,6 @@ public final class GraphPlan {
       this.requested = requested;
       this.n = dsk.size();
       this.keys = new Object[n];
-      this.values = new Object[n];
       this.index = new KeyIndex(n);
     }
 
@@ -145,7 +147,6 @@ public final class GraphPlan {
                   + "); integral keys compare by value, keep one of them");
         }
         keys[i] = key;
-        values[i] = e.getValue();
         i++;
       }
     }
@@ -205,7 +206,7 @@ public final class GraphPlan {
         int id = queue.get(q);
         current[0] = id;
         int start = flat.size();
-        walker.walk(values[id], k -> {
+        walker.walk(dsk.get(keys[id]), k -> {
           int d = index.get(k);
           if (d < 0) {
             if (k instanceof Key) {

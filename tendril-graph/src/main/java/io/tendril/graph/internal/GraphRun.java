@@ -2,7 +2,9 @@ package io.tendril.graph.internal;
 
 import io.tendril.graph.Callback;
 import io.tendril.graph.TaskFailedException;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,8 +28,10 @@ public final class GraphRun {
   private final GraphPlan plan;
   private final Callback[] callbacks;
   private final Object[] results;
-  private final AtomicIntegerArray waiting;
-  private final AtomicIntegerArray consumers;
+  private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+  private final int[] waiting;
+  private final int[] consumers;
   private final ValueResolver resolver;
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile boolean stopped;
@@ -43,8 +47,9 @@ public final class GraphRun {
     this.callbacks = callbacks;
     int n = plan.keys.length;
     this.results = new Object[n];
-    this.waiting = new AtomicIntegerArray(plan.depCount);
-    this.consumers = new AtomicIntegerArray(plan.consumers);
+    this.waiting = Arrays.copyOf(plan.depCount, n);
+    // A plan serves one run, so the run counts down the plan's own array.
+    this.consumers = plan.consumers;
     this.resolver = new ValueResolver(plan.index, results);
   }
 
@@ -68,7 +73,7 @@ public final class GraphRun {
       for (Callback c : callbacks) {
         c.pretask(key);
       }
-      Object value = resolver.resolve(plan.values[id]);
+      Object value = resolver.resolve(plan.value(id));
       results[id] = value;
       for (Callback c : callbacks) {
         c.posttask(key, value);
@@ -81,7 +86,7 @@ public final class GraphRun {
     int[] deps = plan.depFlat;
     for (int j = plan.depFrom[id], e = j + plan.depCount[id]; j < e; j++) {
       int d = deps[j];
-      if (consumers.decrementAndGet(d) == 0) {
+      if (decrement(consumers, d) == 0) {
         results[d] = null;
       }
     }
@@ -98,7 +103,7 @@ public final class GraphRun {
     int[] flat = plan.dependentFlat;
     for (int j = plan.dependentFrom[id], e = plan.dependentFrom[id + 1]; j < e; j++) {
       int d = flat[j];
-      if (waiting.decrementAndGet(d) == 0) {
+      if (decrement(waiting, d) == 0) {
         onReady.accept(d);
       }
     }
@@ -110,7 +115,7 @@ public final class GraphRun {
     int[] flat = plan.dependentFlat;
     for (int j = plan.dependentFrom[id], e = plan.dependentFrom[id + 1]; j < e; j++) {
       int d = flat[j];
-      if (waiting.decrementAndGet(d) == 0) {
+      if (decrement(waiting, d) == 0) {
         if (keep < 0) {
           keep = d;
         } else {
@@ -119,6 +124,10 @@ public final class GraphRun {
       }
     }
     return keep;
+  }
+
+  private static int decrement(int[] counters, int i) {
+    return (int) INTS.getAndAdd(counters, i, -1) - 1;
   }
 
   /**
