@@ -1,0 +1,225 @@
+package io.tendril.cli;
+
+import io.tendril.graph.GraphException;
+import io.tendril.graph.LocalScheduler;
+import io.tendril.graph.Optimize;
+import io.tendril.graph.Schedulers;
+import io.tendril.graph.TaskFailedException;
+import io.tendril.graph.json.FunctionResolver;
+import io.tendril.graph.json.GraphFormatException;
+import io.tendril.graph.json.GraphJson;
+import io.tendril.graph.json.Json;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tendril get GRAPH.json KEY...}: reads a JSON graph file (docs/graph-format.md), computes
+ * the requested keys on a local scheduler and prints the result as JSON on stdout.
+ */
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Computes keys of a JSON graph file and prints the result as JSON.",
+      "One KEY prints its value; several print a JSON array; --keys takes a JSON array of keys",
+      "nested to any depth and prints the same nesting."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the keys were computed",
+      "1:a task failed (stderr names its key and the error)",
+      "2:the input cannot be run: a malformed file (with the position of the problem), an unknown"
+          + " function, a missing key, a cycle, or bad usage"
+    })
+final class GetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "GRAPH.json", description = "The graph file.")
+  Path graphFile;
+
+  @Parameters(index = "1..*", paramLabel = "KEY", description = "Keys to compute.")
+  List<String> keys = new ArrayList<>();
+
+  @Option(names = "--keys", paramLabel = "JSON",
+      description = "A JSON array of keys nested to any depth, e.g. '[\"a\", [\"b\", \"c\"]]'.")
+  String keysJson;
+
+  @Option(names = "--scheduler", paramLabel = "sync|threads", defaultValue = "threads",
+      description = "The local scheduler (default: ${DEFAULT-VALUE}).")
+  String scheduler;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads of the threaded scheduler (default: one per processor).")
+  Integer threads;
+
+  @Option(names = "--optimize", paramLabel = "cull,inline,fuse", split = ",",
+      description = "Optimizations to apply, any subset, always in the order cull, inline, fuse.")
+  List<String> optimize = new ArrayList<>();
+
+  @Option(names = {"--classpath", "-cp"}, paramLabel = "PATH",
+      description = "Jars and class folders (separated by ':', ';' on Windows) holding the static methods that graph files name as \"com.example.Cls::method\".")
+  String classpath;
+
+  @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Show a progress bar on stderr when it is a terminal and the run is long (default: on).")
+  boolean progress;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      Object requested = requestedKeys();
+      LocalScheduler local = scheduler();
+      ClassLoader loader = classLoader();
+      Map<Object, Object> dsk = GraphJson.read(graphFile, new FunctionResolver(loader));
+      Map<?, ?> graph = optimized(dsk, requested);
+      if (progress && ProgressBar.stderrIsTerminal()) {
+        local = local.withCallbacks(new ProgressBar(System.err));
+      }
+      Object result = local.get(graph, requested);
+      out.println(Json.write(result));
+      out.flush();
+      return ExitCodes.OK;
+    } catch (TaskFailedException e) {
+      err.println("tendril: task " + io.tendril.graph.Keys.repr(e.key()) + " failed: " + describe(e.getCause()));
+      return ExitCodes.TASK_FAILED;
+    } catch (GraphFormatException e) {
+      err.println("tendril: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
+    } catch (GraphException | UsageException e) {
+      err.println("tendril: " + graphFile + ": " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
+    } catch (NoSuchFileException e) {
+      err.println("tendril: no such file: " + e.getFile());
+      return ExitCodes.BAD_INPUT;
+    } catch (IOException e) {
+      err.println("tendril: cannot read " + graphFile + ": " + e);
+      return ExitCodes.BAD_INPUT;
+    }
+  }
+
+  /** Bad command-line usage found after parsing. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private Object requestedKeys() {
+    if (keysJson != null && !keys.isEmpty()) {
+      throw new UsageException("give keys either as arguments or with --keys, not both");
+    }
+    if (keysJson != null) {
+      Object parsed;
+      try {
+        parsed = Json.parse(keysJson, "--keys");
+      } catch (GraphFormatException e) {
+        throw new UsageException(e.getMessage());
+      }
+      if (!(parsed instanceof List)) {
+        throw new UsageException("--keys takes a JSON array of keys, e.g. '[\"a\", [\"b\"]]'");
+      }
+      return parsed;
+    }
+    if (keys.isEmpty()) {
+      throw new UsageException("no key to compute: give one or more KEYs, or --keys JSON");
+    }
+    return keys.size() == 1 ? keys.get(0) : List.copyOf(keys);
+  }
+
+  private LocalScheduler scheduler() {
+    switch (scheduler) {
+      case "sync":
+        if (threads != null) {
+          throw new UsageException("--threads applies to --scheduler threads only");
+        }
+        return Schedulers.sync();
+      case "threads":
+      case "threaded":
+        if (threads == null) {
+          return Schedulers.threaded();
+        }
+        if (threads < 1) {
+          throw new UsageException("--threads must be at least 1, got " + threads);
+        }
+        return Schedulers.threaded(threads);
+      default:
+        throw new UsageException("unknown --scheduler '" + scheduler + "': use sync or threads");
+    }
+  }
+
+  private ClassLoader classLoader() {
+    ClassLoader parent = GetCommand.class.getClassLoader();
+    if (classpath == null || classpath.isBlank()) {
+      return parent;
+    }
+    List<URL> urls = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path p = Path.of(entry);
+      if (!Files.exists(p)) {
+        throw new UsageException("--classpath entry " + entry + " does not exist");
+      }
+      try {
+        urls.add(p.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new UsageException("--classpath entry " + entry + " is not a valid path: " + e.getMessage());
+      }
+    }
+    return new URLClassLoader("tendril-classpath", urls.toArray(new URL[0]), parent);
+  }
+
+  private Map<?, ?> optimized(Map<Object, Object> dsk, Object requested) {
+    List<String> known = List.of("cull", "inline", "fuse");
+    for (String o : optimize) {
+      if (!known.contains(o)) {
+        throw new UsageException("unknown optimization '" + o + "': use any of cull,inline,fuse");
+      }
+    }
+    Map<?, ?> graph = dsk;
+    Map<Object, java.util.Set<Object>> deps = null;
+    if (optimize.contains("cull")) {
+      Optimize.Culled culled = Optimize.cull(graph, requested);
+      graph = culled.graph();
+      deps = culled.dependencies();
+    }
+    if (optimize.contains("inline")) {
+      graph = Optimize.inline(graph, List.of(), deps);
+      deps = null;
+    }
+    if (optimize.contains("fuse")) {
+      graph = Optimize.fuse(graph, requested, deps).graph();
+    }
+    return graph;
+  }
+
+  private static String describe(Throwable t) {
+    if (t == null) {
+      return "unknown error";
+    }
+    String message = t.getMessage();
+    return t.getClass().getName() + (message == null ? "" : ": " + message);
+  }
+}
