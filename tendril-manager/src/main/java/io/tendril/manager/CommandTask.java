@@ -1,0 +1,349 @@
+package io.tendril.manager;
+
+import io.tendril.protocol.Protocol;
+import io.tendril.protocol.Resources;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A shell command with declared input and output files and resources, run on a worker in its own
+ * sandbox. Build one with {@link #builder(String)}, hand it to {@link Manager#submit}, and read
+ * its outcome once {@link Manager#await} returns it.
+ *
+ * <pre>{@code
+ * CommandTask t = CommandTask.builder("gzip -c input.txt > output.gz")
+ *     .input(manager.declareFile(Path.of("input.txt"), CacheLevel.WORKFLOW), "input.txt")
+ *     .output("output.gz", manager.declareFile(Path.of("output.gz"), CacheLevel.WORKFLOW))
+ *     .cores(1).memoryMb(100)
+ *     .build();
+ * manager.submit(t);
+ * }</pre>
+ *
+ * <p>The specification is immutable. The outcome (result code, exit code, output, worker,
+ * timings) is set by the manager once, before {@code await} hands the task back, and read-only
+ * afterwards.
+ */
+public final class CommandTask {
+  private final String command;
+  private final Map<DeclaredFile, String> inputs;
+  private final Map<String, DeclaredFile> outputs;
+  private final Map<String, String> env;
+  private final Resources resources;
+  private final String category;
+  private final double priority;
+  private final int maxRetries;
+  private final Duration maxWallTime;
+  private final String tag;
+
+  private volatile long id = -1;
+  private volatile TaskOutcome outcome;
+
+  private CommandTask(Builder b) {
+    this.command = b.command;
+    this.inputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.inputs));
+    this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
+    this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.resources = new Resources(b.cores, b.memoryMb, b.diskMb, b.gpus);
+    this.category = b.category;
+    this.priority = b.priority;
+    this.maxRetries = b.maxRetries;
+    this.maxWallTime = b.maxWallTime;
+    this.tag = b.tag;
+  }
+
+  /**
+   * Starts building a task.
+   *
+   * @param command the command line, run by {@code /bin/sh -c} in the task's sandbox
+   * @return a builder
+   */
+  public static Builder builder(String command) {
+    return new Builder(command);
+  }
+
+  /** The command line. */
+  public String command() {
+    return command;
+  }
+
+  /** Input files and the names they get in the sandbox, in declaration order. */
+  public Map<DeclaredFile, String> inputs() {
+    return inputs;
+  }
+
+  /** Sandbox names of outputs and the files they become, in declaration order. */
+  public Map<String, DeclaredFile> outputs() {
+    return outputs;
+  }
+
+  /** Environment variables added for the command. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** Declared resources; none declared means the task takes a whole worker. */
+  public Resources resources() {
+    return resources;
+  }
+
+  /** The category (default {@code "default"}). */
+  public String category() {
+    return category;
+  }
+
+  /** The priority: higher runs first; equal priorities run in submission order. */
+  public double priority() {
+    return priority;
+  }
+
+  /** How many times an application failure is retried (default 0). */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** The longest the command may run, if limited. */
+  public Optional<Duration> maxWallTime() {
+    return Optional.ofNullable(maxWallTime);
+  }
+
+  /** The tag, for {@link Manager#cancelByTag}, if any. */
+  public Optional<String> tag() {
+    return Optional.ofNullable(tag);
+  }
+
+  /** The id {@link Manager#submit} gave this task, or -1 before submission. */
+  public long id() {
+    return id;
+  }
+
+  void assignId(long newId) {
+    if (id >= 0) {
+      throw new IllegalStateException(
+          "task " + id + " was already submitted; build a new CommandTask to run the command again");
+    }
+    id = newId;
+  }
+
+  void finish(TaskOutcome o) {
+    outcome = o;
+  }
+
+  /** Whether the task is done and its outcome can be read. */
+  public boolean isDone() {
+    return outcome != null;
+  }
+
+  private TaskOutcome outcome() {
+    TaskOutcome o = outcome;
+    if (o == null) {
+      throw new IllegalStateException(
+          "task " + id + " has not finished: read its outcome after Manager.await returns it");
+    }
+    return o;
+  }
+
+  /** How the task ended. */
+  public ResultCode resultCode() {
+    return outcome().resultCode();
+  }
+
+  /** The command's exit code (meaningful for {@link ResultCode#SUCCESS} and retries). */
+  public int exitCode() {
+    return outcome().exitCode();
+  }
+
+  /** Whether the command ran and exited 0 with every output in place. */
+  public boolean succeeded() {
+    TaskOutcome o = outcome();
+    return o.resultCode() == ResultCode.SUCCESS && o.exitCode() == 0;
+  }
+
+  /** The captured standard output and error (merged), capped. */
+  public String stdout() {
+    return outcome().stdout();
+  }
+
+  /** Whether output beyond the cap was dropped. */
+  public boolean stdoutTruncated() {
+    return outcome().stdoutTruncated();
+  }
+
+  /** A message explaining a failure, or empty. */
+  public String message() {
+    return outcome().message();
+  }
+
+  /** The worker of the last attempt ({@code id@host}), or empty if it never ran. */
+  public String worker() {
+    return outcome().worker();
+  }
+
+  /** How many times the task was sent to a worker. */
+  public int attempts() {
+    return outcome().attempts();
+  }
+
+  /** When the last attempt passed each stage. */
+  public Timings timings() {
+    return outcome().timings();
+  }
+
+  @Override
+  public String toString() {
+    return "task " + id + " (" + command + ")";
+  }
+
+  /** Builds a {@link CommandTask}; every setter validates its argument and names it on error. */
+  public static final class Builder {
+    private final String command;
+    private final Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
+    private final Map<String, DeclaredFile> outputs = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private double cores;
+    private long memoryMb;
+    private long diskMb;
+    private int gpus;
+    private String category = "default";
+    private double priority;
+    private int maxRetries;
+    private Duration maxWallTime;
+    private String tag;
+
+    private Builder(String command) {
+      if (command == null || command.isBlank()) {
+        throw new IllegalArgumentException("a command task needs a command line, e.g. \"echo hello\"");
+      }
+      this.command = command;
+    }
+
+    /** Places a file in the sandbox under a name (a relative path inside the sandbox). */
+    public Builder input(DeclaredFile file, String sandboxName) {
+      Objects.requireNonNull(file, "input file is null: declare it with manager.declareFile(...) first");
+      requireSandboxName(sandboxName, "input");
+      if (inputs.containsValue(sandboxName) || outputs.containsKey(sandboxName)) {
+        throw new IllegalArgumentException("sandbox name '" + sandboxName + "' is used twice in this task");
+      }
+      inputs.put(file, sandboxName);
+      return this;
+    }
+
+    /** Takes the file the command leaves under a sandbox name as an output. */
+    public Builder output(String sandboxName, DeclaredFile file) {
+      Objects.requireNonNull(file, "output file is null: declare it with manager.declareFile(...) or declareTemp()");
+      requireSandboxName(sandboxName, "output");
+      if (file.kind() != DeclaredFile.Kind.LOCAL && file.kind() != DeclaredFile.Kind.TEMP) {
+        throw new IllegalArgumentException(
+            "output '" + sandboxName + "' must be a local file (declareFile) or a temp (declareTemp), not a "
+                + file.kind().name().toLowerCase() + " file");
+      }
+      if (inputs.containsValue(sandboxName) || outputs.containsKey(sandboxName)) {
+        throw new IllegalArgumentException("sandbox name '" + sandboxName + "' is used twice in this task");
+      }
+      outputs.put(sandboxName, file);
+      return this;
+    }
+
+    private static void requireSandboxName(String name, String what) {
+      if (!Protocol.isSafeSandboxName(name)) {
+        throw new IllegalArgumentException(
+            what + " name '" + name + "' must be a relative path inside the sandbox (no '..', no leading '/')");
+      }
+    }
+
+    /** Sets an environment variable for the command. */
+    public Builder env(String name, String value) {
+      if (name == null || name.isEmpty() || name.contains("=") || value == null) {
+        throw new IllegalArgumentException("environment variable '" + name + "' needs a name without '=' and a value");
+      }
+      env.put(name, value);
+      return this;
+    }
+
+    /** Cores the task needs (fractions allowed). */
+    public Builder cores(double n) {
+      if (!(n >= 0)) {
+        throw new IllegalArgumentException("cores must be >= 0, got " + n);
+      }
+      cores = n;
+      return this;
+    }
+
+    /** Memory the task needs, in MB. */
+    public Builder memoryMb(long mb) {
+      if (mb < 0) {
+        throw new IllegalArgumentException("memoryMb must be >= 0, got " + mb);
+      }
+      memoryMb = mb;
+      return this;
+    }
+
+    /** Disk the task needs, in MB. */
+    public Builder diskMb(long mb) {
+      if (mb < 0) {
+        throw new IllegalArgumentException("diskMb must be >= 0, got " + mb);
+      }
+      diskMb = mb;
+      return this;
+    }
+
+    /** GPUs the task needs. */
+    public Builder gpus(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("gpus must be >= 0, got " + n);
+      }
+      gpus = n;
+      return this;
+    }
+
+    /** The category the task belongs to. */
+    public Builder category(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("category must be a non-empty name");
+      }
+      category = name;
+      return this;
+    }
+
+    /** Priority: higher runs first. */
+    public Builder priority(double p) {
+      if (Double.isNaN(p)) {
+        throw new IllegalArgumentException("priority must be a number");
+      }
+      priority = p;
+      return this;
+    }
+
+    /** How many times to retry after an application failure (non-zero exit, signal, missing output). */
+    public Builder maxRetries(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, got " + n);
+      }
+      maxRetries = n;
+      return this;
+    }
+
+    /** The longest the command may run. */
+    public Builder maxWallTime(Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("maxWallTime must be a positive duration, got " + d);
+      }
+      maxWallTime = d;
+      return this;
+    }
+
+    /** A tag, for {@link Manager#cancelByTag}. */
+    public Builder tag(String t) {
+      tag = Objects.requireNonNull(t, "tag");
+      return this;
+    }
+
+    /** The task. */
+    public CommandTask build() {
+      return new CommandTask(this);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.tendril.manager;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The table of {@link Manager#tune} knobs: kebab-case names, defaults and units, documented in
+ * docs/manager.md. Values are read on the manager's loop; {@code tune} writes them there.
+ */
+final class Knobs {
+  /** One knob: its default and what it means. */
+  record Knob(double defaultValue, String unit, String meaning) {}
+
+  static final Map<String, Knob> TABLE = new LinkedHashMap<>();
+
+  static {
+    TABLE.put("transfer-source-max", new Knob(10, "transfers",
+        "transfers one source (a worker or the manager) serves at once"));
+    TABLE.put("source-blocklist-seconds", new Knob(15, "s",
+        "how long a source whose transfer failed is avoided"));
+    TABLE.put("keepalive-interval", new Knob(5, "s", "how often workers send a heartbeat"));
+    TABLE.put("keepalive-timeout", new Knob(30, "s",
+        "a worker silent this long is declared lost and its tasks go back to ready"));
+    TABLE.put("stdout-limit", new Knob(1 << 20, "bytes", "captured output kept per task"));
+    TABLE.put("forsake-after", new Knob(5, "attempts",
+        "worker-side failures of one task (not its command's) before it ends FORSAKEN"));
+    TABLE.put("hungry-factor", new Knob(2, "x cores",
+        "hungry() asks for this many ready tasks per connected core"));
+    TABLE.put("hungry-minimum", new Knob(100, "tasks", "hungry() asks for at least this many ready tasks"));
+    TABLE.put("dispatch-scan-limit", new Knob(200, "tasks",
+        "ready tasks one scheduling pass looks at without finding a worker before it stops"));
+  }
+
+  private final Map<String, Double> values = new LinkedHashMap<>();
+
+  Knobs() {
+    TABLE.forEach((k, v) -> values.put(k, v.defaultValue()));
+  }
+
+  double get(String name) {
+    return values.get(name);
+  }
+
+  void set(String name, double value) {
+    Knob k = TABLE.get(name);
+    if (k == null) {
+      throw new IllegalArgumentException("unknown knob '" + name + "': known knobs are " + String.join(", ", TABLE.keySet()));
+    }
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("knob '" + name + "' must be a finite number >= 0, got " + value);
+    }
+    values.put(name, value);
+  }
+}

@@ -1,0 +1,379 @@
+package io.tendril.manager;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.tendril.protocol.CacheLevel;
+import io.tendril.protocol.Protocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Tendril manager: a library inside your program that hands tasks to the workers that connect
+ * to it, keeps data on the workers, moves it between them, and recovers from workers that come
+ * and go. It listens as soon as it is created.
+ *
+ * <pre>{@code
+ * try (Manager m = new Manager(ManagerOptions.builder().port(9123).build())) {
+ *   DeclaredFile in = m.declareFile(Path.of("input.txt"), CacheLevel.WORKFLOW);
+ *   DeclaredFile out = m.declareFile(Path.of("output.txt"), CacheLevel.WORKFLOW);
+ *   m.submit(CommandTask.builder("wc -l input.txt > output.txt").input(in, "input.txt")
+ *       .output("output.txt", out).build());
+ *   while (!m.isEmpty()) {
+ *     m.await(Duration.ofSeconds(5)).ifPresent(t -> System.out.println(t.resultCode() + " " + t.exitCode()));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Every public method is safe to call from any thread. All scheduling state lives on one event
+ * loop thread; calls post events to it. A task's failure is data on the task ({@link
+ * CommandTask#resultCode()}), never an exception; misuse (an undeclared file, a task submitted
+ * twice) is an exception saying what to do.
+ */
+public final class Manager implements AutoCloseable {
+  private final ManagerOptions options;
+  private final Path runDirectory;
+  private final TransactionLog log;
+  private final EventLoop loop;
+  private final ManagerCore core;
+  private final ManagerTransferService transfers;
+  private final OutputRetriever retriever = new OutputRetriever();
+  private final Server server;
+  private final LinkedBlockingQueue<CommandTask> completed = new LinkedBlockingQueue<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong outstanding = new AtomicLong();
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * Starts a manager and listens at once.
+   *
+   * @param options where to listen, the name, the run directory
+   * @throws UncheckedIOException if the port cannot be bound or the run directory written
+   */
+  public Manager(ManagerOptions options) {
+    this.options = options;
+    try {
+      this.runDirectory = options.runDirectory() != null
+          ? Files.createDirectories(options.runDirectory())
+          : Files.createTempDirectory("tendril-run-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run directory " + options.runDirectory(), e);
+    }
+    this.log = new TransactionLog(runDirectory);
+    this.transfers = new ManagerTransferService(10);
+    this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet);
+    this.loop = new EventLoop("tendril-manager-loop", core::schedule, () -> core.tick(w -> {
+      try {
+        w.stream.onError(io.grpc.Status.DEADLINE_EXCEEDED
+            .withDescription("no heartbeat within the keepalive timeout").asRuntimeException());
+      } catch (RuntimeException e) {
+        // Already closed.
+      }
+    }), 1000);
+    retriever.bind(loop, core::onRetrieved);
+    try {
+      WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port());
+      this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+          .addService(ServerInterceptors.intercept(endpoint, new WorkerEndpoint.LocalAddressInterceptor()))
+          .addService(transfers)
+          .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+          .permitKeepAliveTime(1, TimeUnit.SECONDS)
+          .build()
+          .start();
+    } catch (IOException e) {
+      loop.stop();
+      log.close();
+      throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port()
+          + " (is another manager using it? use port 0 for any free port)", e);
+    }
+    loop.post(() -> log.event("manager", "event", "start", "name", options.name(), "port", port(),
+        "run_directory", runDirectory.toString()));
+  }
+
+  /** The port the manager listens on. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The manager's name. */
+  public String name() {
+    return options.name();
+  }
+
+  /** The run directory, holding {@code transactions.jsonl}. */
+  public Path runDirectory() {
+    return runDirectory;
+  }
+
+  /** The transaction log file. */
+  public Path transactionLog() {
+    return log.file();
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the manager is closed");
+    }
+  }
+
+  /**
+   * Submits a task; it runs when a worker with room can have its inputs.
+   *
+   * @param task the task (each CommandTask object is submitted once)
+   * @return the task's id
+   * @throws IllegalArgumentException if an input or output was not declared at this manager
+   */
+  public long submit(CommandTask task) {
+    requireOpen();
+    for (DeclaredFile f : task.inputs().keySet()) {
+      requireDeclared(f, "input");
+    }
+    for (DeclaredFile f : task.outputs().values()) {
+      requireDeclared(f, "output");
+    }
+    long id = ids.incrementAndGet();
+    task.assignId(id);
+    outstanding.incrementAndGet();
+    loop.post(() -> core.submit(task));
+    return id;
+  }
+
+  private void requireDeclared(DeclaredFile f, String role) {
+    if (!declared.contains(f.cacheName())) {
+      throw new IllegalArgumentException(role + " " + f + " was not declared at this manager (or was undeclared): "
+          + "declare it with declareFile, declareBuffer, declareUrl, declareTemp, ... first");
+    }
+  }
+
+  /**
+   * Waits for the next finished task.
+   *
+   * @param timeout how long to wait at most
+   * @return the finished task, or empty if none finished in time
+   */
+  public Optional<CommandTask> await(Duration timeout) {
+    try {
+      CommandTask t = completed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (t != null) {
+        outstanding.decrementAndGet();
+      }
+      return Optional.ofNullable(t);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Whether every submitted task was returned by {@link #await}. */
+  public boolean isEmpty() {
+    return outstanding.get() == 0;
+  }
+
+  /** How many more tasks the manager can usefully take now (for submit loops that keep it fed). */
+  public int hungry() {
+    return core.hungry;
+  }
+
+  /** Cancels a task; it finishes {@link ResultCode#CANCELLED}. Unknown or finished ids are ignored. */
+  public void cancel(long id) {
+    loop.post(() -> core.cancel(id));
+  }
+
+  /** Cancels every unfinished task with this tag. */
+  public void cancelByTag(String tag) {
+    loop.post(() -> core.cancelByTag(tag));
+  }
+
+  // ------------------------------------------------------------------ files
+
+  private DeclaredFile register(DeclaredFile f, byte[] buffer) {
+    requireOpen();
+    if (f.kind() == DeclaredFile.Kind.LOCAL || f.kind() == DeclaredFile.Kind.BUFFER) {
+      transfers.publish(f, buffer);
+    }
+    declared.add(f.cacheName());
+    loop.post(() -> core.declare(f));
+    return f;
+  }
+
+  private static void requireLevel(CacheLevel level) {
+    if (level == null) {
+      throw new IllegalArgumentException("cache level is null: use CacheLevel.TASK, WORKFLOW, WORKER or FOREVER");
+    }
+  }
+
+  /**
+   * Declares a file or directory on the manager's disk, as an input (sent to workers) or as an
+   * output (where a task's result is written). Its cache name comes from its path, size and
+   * modification time, so a changed file is a new file to the workers.
+   */
+  public DeclaredFile declareFile(Path path, CacheLevel level) {
+    requireLevel(level);
+    Path abs = path.toAbsolutePath().normalize();
+    long size = -1;
+    String stamp = "absent";
+    try {
+      if (Files.exists(abs)) {
+        size = Files.isDirectory(abs) ? 0 : Files.size(abs);
+        stamp = size + ":" + Files.getLastModifiedTime(abs).toMillis();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + abs, e);
+    }
+    String name = CacheNames.of("file", abs.toString(), stamp);
+    return register(new DeclaredFile(DeclaredFile.Kind.LOCAL, name, level, abs, null, size, null, null, null), null);
+  }
+
+  /** Declares bytes held by the manager; named by their content. */
+  public DeclaredFile declareBuffer(byte[] bytes, CacheLevel level) {
+    requireLevel(level);
+    byte[] copy = bytes.clone();
+    String name = CacheNames.of("buffer", copy);
+    return register(new DeclaredFile(DeclaredFile.Kind.BUFFER, name, level, null, null, copy.length, null, null, null), copy);
+  }
+
+  /** Declares a URL that each worker fetches itself (http, https, file), or gets from a peer. */
+  public DeclaredFile declareUrl(String url, CacheLevel level) {
+    requireLevel(level);
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a valid URL: " + url, e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    if (!Set.of("http", "https", "file").contains(scheme)) {
+      throw new IllegalArgumentException("URL " + url + " must be http, https or file");
+    }
+    return register(new DeclaredFile(DeclaredFile.Kind.URL, CacheNames.of("url", url), level, null, url, -1, null, null, null), null);
+  }
+
+  /** Declares a temp: an output that stays on the worker that made it until a task needs it. */
+  public DeclaredFile declareTemp() {
+    return register(new DeclaredFile(DeclaredFile.Kind.TEMP, CacheNames.temp(), CacheLevel.WORKFLOW, null, null, -1, null, null, null), null);
+  }
+
+  /** Declares a file made on the worker by running a command; {@code name} is the output it leaves in its sandbox. */
+  public DeclaredFile declareMiniTask(CommandTask task, String name) {
+    if (!Protocol.isSafeSandboxName(name)) {
+      throw new IllegalArgumentException("mini-task output '" + name + "' must be a relative path inside the sandbox");
+    }
+    StringBuilder origin = new StringBuilder(task.command()).append('\0').append(name);
+    for (Map.Entry<DeclaredFile, String> in : task.inputs().entrySet()) {
+      requireDeclared(in.getKey(), "mini-task input");
+      origin.append('\0').append(in.getKey().cacheName()).append('=').append(in.getValue());
+    }
+    return register(new DeclaredFile(DeclaredFile.Kind.MINI_TASK, CacheNames.of("mini", origin.toString()),
+        CacheLevel.WORKFLOW, null, null, -1, task, name, null), null);
+  }
+
+  /** Declares the directory a tar archive unpacks to, made on the worker. */
+  public DeclaredFile declareUntar(DeclaredFile archive) {
+    requireDeclared(archive, "archive");
+    return register(new DeclaredFile(DeclaredFile.Kind.UNTAR, CacheNames.of("untar", archive.cacheName()),
+        archive.cacheLevel(), null, null, -1, null, null, archive), null);
+  }
+
+  /**
+   * The contents of a declared file: read locally for local files and buffers, fetched from a
+   * worker holding it otherwise.
+   *
+   * @throws IllegalStateException if no worker holds it
+   */
+  public byte[] fetchFile(DeclaredFile file) {
+    requireDeclared(file, "file");
+    byte[] buffer = transfers.buffer(file.cacheName());
+    if (buffer != null) {
+      return buffer.clone();
+    }
+    try {
+      if (file.kind() == DeclaredFile.Kind.LOCAL && file.path().isPresent() && Files.isRegularFile(file.path().get())) {
+        return Files.readAllBytes(file.path().get());
+      }
+      String address = loop.call(() -> core.replicaAddress(file.cacheName()));
+      if (address == null) {
+        throw new IllegalStateException(file + " is on no connected worker");
+      }
+      Path tmp = Files.createTempFile("tendril-fetch-", ".bin");
+      try {
+        retriever.fetchTo(address, file.cacheName(), tmp, -1);
+        return Files.readAllBytes(tmp);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot fetch " + file, e);
+    }
+  }
+
+  /** Forgets a file: workers delete their replicas and it may not be used by new tasks. */
+  public void undeclare(DeclaredFile file) {
+    declared.remove(file.cacheName());
+    transfers.withdraw(file);
+    loop.post(() -> core.undeclare(file));
+  }
+
+  /**
+   * Sets a knob; the table of knobs, defaults and units is in docs/manager.md.
+   *
+   * @throws IllegalArgumentException for an unknown knob or a bad value
+   */
+  public void tune(String name, double value) {
+    loop.call(() -> {
+      core.knobs.set(name, value);
+      log.event("manager", "event", "tune", "knob", name, "value", value);
+      return null;
+    });
+  }
+
+  /** A snapshot of the manager's counters. */
+  public ManagerStats stats() {
+    return loop.call(() -> core.stats(transfers.bytesSent.get()));
+  }
+
+  /** Stops listening, tells connected workers to leave, and closes the log. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.call(() -> {
+      for (WorkerEntry w : core.workers.values()) {
+        w.send(io.tendril.protocol.wire.ManagerMessage.newBuilder()
+            .setShutdown(io.tendril.protocol.wire.Shutdown.newBuilder().setReason("the manager is closing")).build());
+        try {
+          w.stream.onCompleted();
+        } catch (RuntimeException e) {
+          // Already gone.
+        }
+      }
+      log.event("manager", "event", "stop");
+      return null;
+    });
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    loop.stop();
+    retriever.close();
+    log.close();
+  }
+}

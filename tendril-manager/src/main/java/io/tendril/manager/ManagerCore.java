@@ -1,0 +1,784 @@
+package io.tendril.manager;
+
+import io.tendril.protocol.Protocol;
+import io.tendril.protocol.Resources;
+import io.tendril.protocol.wire.CacheUpdate;
+import io.tendril.protocol.wire.HeartbeatAck;
+import io.tendril.protocol.wire.Hello;
+import io.tendril.protocol.wire.KillTask;
+import io.tendril.protocol.wire.ManagerMessage;
+import io.tendril.protocol.wire.Mount;
+import io.tendril.protocol.wire.OutputFile;
+import io.tendril.protocol.wire.OutputSpec;
+import io.tendril.protocol.wire.RunTask;
+import io.tendril.protocol.wire.TaskFinished;
+import io.tendril.protocol.wire.Unlink;
+import io.tendril.protocol.wire.Welcome;
+import io.tendril.protocol.wire.WorkerMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * All scheduling state of a manager and the handlers that change it: tasks and their lifecycle,
+ * connected workers, declared files and their replicas, and the scheduling pass. Everything here
+ * runs on the manager's {@link EventLoop}; nothing is locked. {@link Manager} posts user calls,
+ * {@link WorkerEndpoint} posts worker messages, {@link OutputRetriever} posts finished retrievals.
+ *
+ * <p>State (all loop-confined): {@code active} tasks by id (not yet returned); {@code ready}, a
+ * priority queue of tasks whose inputs can all be had; {@code waitingOn}, tasks waiting for a temp
+ * file to exist, by its cache name; {@code consumers}, active tasks by input cache name (to know
+ * whether a lost temp is still needed); {@code workers} by id, with {@code withRoom} and {@code
+ * idle} subsets for dispatch; {@code files} by cache name.
+ */
+final class ManagerCore {
+  final Knobs knobs = new Knobs();
+  final TransactionLog log;
+  final Staging staging = new Staging(this);
+  private final String name;
+  private final BlockingQueue<CommandTask> completed;
+  private final OutputRetriever retriever;
+  private final Map<Long, TaskEntry> active = new HashMap<>();
+  private final PriorityQueue<TaskEntry> ready = new PriorityQueue<>();
+  private final Map<String, List<TaskEntry>> waitingOn = new HashMap<>();
+  private final Map<String, Set<TaskEntry>> consumers = new HashMap<>();
+  final Map<String, WorkerEntry> workers = new LinkedHashMap<>();
+  private final Set<WorkerEntry> withRoom = new LinkedHashSet<>();
+  final Map<String, FileEntry> files = new HashMap<>();
+  private final Map<WorkerEntry, String> managerAddresses = new HashMap<>();
+  private long seq;
+  private final java.util.function.LongSupplier ids;
+
+  long tasksSubmitted;
+  long tasksDone;
+  long tasksRequeued;
+  long workersJoined;
+  long workersLost;
+  long bytesReceivedByManager;
+  long peerTransfers;
+  long peerBytes;
+  long managerTransfers;
+  long urlTransfers;
+  long transferFailures;
+  long tempsRecovered;
+  volatile int hungry;
+
+  ManagerCore(String name, TransactionLog log, BlockingQueue<CommandTask> completed,
+      OutputRetriever retriever, java.util.function.LongSupplier ids) {
+    this.name = name;
+    this.log = log;
+    this.completed = completed;
+    this.retriever = retriever;
+    this.ids = ids;
+    hungry = (int) knobs.get("hungry-minimum");
+  }
+
+  // ------------------------------------------------------------------ files
+
+  FileEntry fileEntry(DeclaredFile d) {
+    return files.computeIfAbsent(d.cacheName(), k -> new FileEntry(d));
+  }
+
+  void declare(DeclaredFile d) {
+    fileEntry(d);
+    log.event("cache", "event", "declare", "file", d.cacheName(), "kind", d.kind(), "level", d.cacheLevel());
+  }
+
+  void undeclare(DeclaredFile d) {
+    FileEntry f = files.remove(d.cacheName());
+    if (f == null) {
+      return;
+    }
+    for (WorkerEntry w : f.replicas) {
+      w.cached.remove(d.cacheName());
+      w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
+    }
+    log.event("cache", "event", "undeclare", "file", d.cacheName());
+  }
+
+  String managerAddressFor(WorkerEntry w) {
+    return managerAddresses.get(w);
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  void submit(CommandTask spec) {
+    TaskEntry t = new TaskEntry(spec.id(), ++seq, spec, false);
+    tasksSubmitted++;
+    admit(t);
+  }
+
+  private void admit(TaskEntry t) {
+    active.put(t.id, t);
+    for (DeclaredFile out : t.spec.outputs().values()) {
+      FileEntry f = fileEntry(out);
+      if (out.kind() == DeclaredFile.Kind.TEMP) {
+        f.producer = t;
+      }
+    }
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      fileEntry(in);
+      consumers.computeIfAbsent(in.cacheName(), k -> new LinkedHashSet<>()).add(t);
+    }
+    log.event("task", "id", t.id, "state", TaskState.SUBMITTED, "command", t.spec.command(),
+        "category", t.spec.category(), "recovery", t.recovery ? Boolean.TRUE : null);
+    readyOrWait(t);
+  }
+
+  private void readyOrWait(TaskEntry t) {
+    List<FileEntry> missing = missingTemps(t);
+    if (missing.isEmpty()) {
+      setState(t, TaskState.READY);
+      ready.add(t);
+      return;
+    }
+    setState(t, TaskState.WAITING_INPUTS);
+    for (FileEntry f : missing) {
+      List<TaskEntry> waiters = waitingOn.computeIfAbsent(f.cacheName(), k -> new ArrayList<>());
+      if (!waiters.contains(t)) {
+        waiters.add(t);
+      }
+      if (f.producer != null && f.producer.state == TaskState.DONE) {
+        recover(f);
+      }
+    }
+  }
+
+  private List<FileEntry> missingTemps(TaskEntry t) {
+    List<FileEntry> missing = new ArrayList<>(0);
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      if (in.kind() == DeclaredFile.Kind.TEMP) {
+        FileEntry f = fileEntry(in);
+        if (f.replicas.isEmpty()) {
+          missing.add(f);
+        }
+      }
+    }
+    return missing;
+  }
+
+  private void setState(TaskEntry t, TaskState s) {
+    t.state = s;
+    log.event("task", "id", t.id, "state", s, "worker", t.worker == null ? null : t.worker.label());
+  }
+
+  void cancel(long id) {
+    TaskEntry t = active.get(id);
+    if (t != null && !t.recovery) {
+      cancelEntry(t);
+    }
+  }
+
+  void cancelByTag(String tag) {
+    for (TaskEntry t : new ArrayList<>(active.values())) {
+      if (!t.recovery && t.spec.tag().map(tag::equals).orElse(false)) {
+        cancelEntry(t);
+      }
+    }
+  }
+
+  private void cancelEntry(TaskEntry t) {
+    if (t.worker != null) {
+      t.worker.send(ManagerMessage.newBuilder().setKillTask(KillTask.newBuilder().setTaskId(t.id)).build());
+      // Resources stay committed until the worker confirms the kill.
+      t.worker.tasks.remove(t);
+      WorkerEntry w = t.worker;
+      w.committed = w.committed.minus(t.allocation);
+      updateRoom(w);
+    }
+    ready.remove(t);
+    complete(t, ResultCode.CANCELLED, 0, "", false, "cancelled");
+  }
+
+  // ------------------------------------------------------------------ scheduling
+
+  /** The scheduling pass: dispatches ready tasks, best-placed first, while workers have room. */
+  void schedule() {
+    updateHungry();
+    if (ready.isEmpty() || withRoom.isEmpty()) {
+      return;
+    }
+    int scanLimit = (int) knobs.get("dispatch-scan-limit");
+    List<TaskEntry> skipped = new ArrayList<>();
+    while (!ready.isEmpty() && skipped.size() < scanLimit && !withRoom.isEmpty()) {
+      TaskEntry t = ready.poll();
+      if (t.state != TaskState.READY) {
+        continue;
+      }
+      if (!missingTemps(t).isEmpty()) {
+        readyOrWait(t);
+        continue;
+      }
+      WorkerEntry w = chooseWorker(t);
+      if (w == null) {
+        skipped.add(t);
+        continue;
+      }
+      dispatch(t, w);
+    }
+    ready.addAll(skipped);
+    updateHungry();
+  }
+
+  private void updateHungry() {
+    double cores = 0;
+    for (WorkerEntry w : workers.values()) {
+      cores += Math.max(1, w.total.cores());
+    }
+    int want = (int) Math.max(knobs.get("hungry-minimum"), cores * knobs.get("hungry-factor"));
+    hungry = Math.max(0, want - ready.size());
+  }
+
+  /** The worker holding the most bytes of the task's inputs among those it fits; else any it fits. */
+  private WorkerEntry chooseWorker(TaskEntry t) {
+    Map<WorkerEntry, Long> bytes = null;
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      FileEntry f = files.get(in.cacheName());
+      if (f == null || f.replicas.isEmpty()) {
+        continue;
+      }
+      if (bytes == null) {
+        bytes = new HashMap<>();
+      }
+      for (WorkerEntry r : f.replicas) {
+        bytes.merge(r, Math.max(1, f.size), Long::sum);
+      }
+    }
+    WorkerEntry best = null;
+    long bestBytes = -1;
+    if (bytes != null) {
+      for (Map.Entry<WorkerEntry, Long> e : bytes.entrySet()) {
+        WorkerEntry w = e.getKey();
+        if (e.getValue() > bestBytes && !w.gone && fits(t, w)) {
+          best = w;
+          bestBytes = e.getValue();
+        }
+      }
+    }
+    if (best != null) {
+      return best;
+    }
+    for (WorkerEntry w : withRoom) {
+      if (fits(t, w)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private boolean fits(TaskEntry t, WorkerEntry w) {
+    if (t.spec.resources().isNone()) {
+      return w.idle();
+    }
+    return allocation(t, w).fitsIn(w.free());
+  }
+
+  /**
+   * TaskVine's allocation rule: nothing declared takes the whole worker; otherwise the declared
+   * amounts, and for each undeclared one the same share of the worker as the largest declared share
+   * (cores rounded up to whole cores), GPUs only when asked.
+   */
+  static Resources allocation(TaskEntry t, WorkerEntry w) {
+    Resources d = t.spec.resources();
+    Resources total = w.total;
+    if (d.isNone()) {
+      return total;
+    }
+    double share = 0;
+    if (d.cores() > 0 && total.cores() > 0) {
+      share = Math.max(share, d.cores() / total.cores());
+    }
+    if (d.memoryMb() > 0 && total.memoryMb() > 0) {
+      share = Math.max(share, (double) d.memoryMb() / total.memoryMb());
+    }
+    if (d.diskMb() > 0 && total.diskMb() > 0) {
+      share = Math.max(share, (double) d.diskMb() / total.diskMb());
+    }
+    if (d.gpus() > 0 && total.gpus() > 0) {
+      share = Math.max(share, (double) d.gpus() / total.gpus());
+    }
+    share = Math.min(1, share);
+    double cores = d.cores() > 0 ? d.cores() : Math.max(1, Math.ceil(share * total.cores() - 1e-9));
+    long memory = d.memoryMb() > 0 ? d.memoryMb() : (long) Math.floor(share * total.memoryMb());
+    long disk = d.diskMb() > 0 ? d.diskMb() : (long) Math.floor(share * total.diskMb());
+    return new Resources(Math.min(cores, Math.max(cores, 0)), memory, disk, d.gpus());
+  }
+
+  private void updateRoom(WorkerEntry w) {
+    Resources free = w.free();
+    if (!w.gone && (w.idle() || free.cores() > 1e-9 && free.memoryMb() >= 0)) {
+      withRoom.add(w);
+    } else {
+      withRoom.remove(w);
+    }
+  }
+
+  private void dispatch(TaskEntry t, WorkerEntry w) {
+    Resources alloc = allocation(t, w);
+    w.committed = w.committed.plus(alloc);
+    w.tasks.add(t);
+    updateRoom(w);
+    t.worker = w;
+    t.allocation = alloc;
+    t.attempts++;
+    t.dispatched = Instant.now();
+    t.started = null;
+    t.ended = null;
+    t.finished = null;
+    RunTask.Builder run = RunTask.newBuilder()
+        .setTaskId(t.id)
+        .setCommand(t.spec.command())
+        .putAllEnv(t.spec.env())
+        .setResources(alloc.toWire())
+        .setCategory(t.spec.category())
+        .setStdoutLimit((long) knobs.get("stdout-limit"));
+    t.spec.maxWallTime().ifPresent(d -> run.setMaxWallTimeMs(d.toMillis()));
+    for (Map.Entry<DeclaredFile, String> in : t.spec.inputs().entrySet()) {
+      staging.stage(fileEntry(in.getKey()), w);
+      run.addInputs(Mount.newBuilder().setCacheName(in.getKey().cacheName()).setSandboxName(in.getValue()));
+    }
+    for (Map.Entry<String, DeclaredFile> out : t.spec.outputs().entrySet()) {
+      run.addOutputs(OutputSpec.newBuilder().setSandboxName(out.getKey())
+          .setCacheName(out.getValue().cacheName()).setLevel(out.getValue().cacheLevel().toWire()));
+    }
+    w.send(ManagerMessage.newBuilder().setRunTask(run).build());
+    t.state = TaskState.DISPATCHED;
+    log.event("task", "id", t.id, "state", TaskState.DISPATCHED, "worker", w.label(), "attempt", t.attempts,
+        "cores", alloc.cores(), "memory_mb", alloc.memoryMb(), "disk_mb", alloc.diskMb(), "gpus", alloc.gpus());
+  }
+
+  // ------------------------------------------------------------------ workers
+
+  void onHello(Hello h, io.grpc.stub.StreamObserver<ManagerMessage> stream, String managerAddress,
+      WorkerEndpoint.Connection connection) {
+    if (h.getProtocolVersion() != Protocol.VERSION) {
+      connection.refuse("this manager speaks protocol version " + Protocol.VERSION + ", the worker "
+          + h.getProtocolVersion() + ": run a worker of the same Tendril version");
+      return;
+    }
+    if (h.getWorkerId().isEmpty() || workers.containsKey(h.getWorkerId())) {
+      connection.refuse("worker id '" + h.getWorkerId() + "' is empty or already connected: give each worker its own id");
+      return;
+    }
+    Resources total = Resources.fromWire(h.getResources());
+    WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(), total, stream);
+    connection.attach(w);
+    workers.put(w.id, w);
+    managerAddresses.put(w, managerAddress);
+    workersJoined++;
+    for (io.tendril.protocol.wire.CachedFile c : h.getCachedList()) {
+      w.cached.put(c.getCacheName(), c.getSize());
+      FileEntry f = files.get(c.getCacheName());
+      if (f != null) {
+        f.replicas.add(w);
+        f.size = Math.max(f.size, c.getSize());
+      }
+    }
+    updateRoom(w);
+    w.send(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+        .setProtocolVersion(Protocol.VERSION)
+        .setManagerName(name)
+        .setHeartbeatIntervalMs((long) (knobs.get("keepalive-interval") * 1000))
+        .setTransferAddress(managerAddress)).build());
+    log.event("worker", "event", "connect", "worker", w.label(), "transfer_address", w.transferAddress,
+        "cores", total.cores(), "memory_mb", total.memoryMb(), "disk_mb", total.diskMb(), "gpus", total.gpus(),
+        "cached_files", h.getCachedCount());
+  }
+
+  void onMessage(WorkerEntry w, WorkerMessage m) {
+    if (w.gone) {
+      return;
+    }
+    w.lastHeardNanos = System.nanoTime();
+    switch (m.getKindCase()) {
+      case TASK_STARTED -> {
+        TaskEntry t = active.get(m.getTaskStarted().getTaskId());
+        if (t != null && t.worker == w && t.state == TaskState.DISPATCHED) {
+          t.started = Instant.ofEpochMilli(m.getTaskStarted().getStartedAtMs());
+          setState(t, TaskState.RUNNING);
+        }
+      }
+      case TASK_FINISHED -> onTaskFinished(w, m.getTaskFinished());
+      case CACHE_UPDATE -> onCacheUpdate(w, m.getCacheUpdate());
+      case CACHE_INVALID -> {
+        String c = m.getCacheInvalid().getCacheName();
+        w.cached.remove(c);
+        FileEntry f = files.get(c);
+        if (f != null) {
+          f.replicas.remove(w);
+          maybeRecover(f);
+        }
+        log.event("cache", "event", "invalid", "worker", w.label(), "file", c, "reason", m.getCacheInvalid().getReason());
+      }
+      case HEARTBEAT -> w.send(ManagerMessage.newBuilder()
+          .setHeartbeatAck(HeartbeatAck.newBuilder().setSentAtMs(m.getHeartbeat().getSentAtMs())).build());
+      default -> log.event("worker", "event", "unexpected-message", "worker", w.label(), "kind", m.getKindCase().name());
+    }
+  }
+
+  private void onCacheUpdate(WorkerEntry w, CacheUpdate u) {
+    boolean failed = !u.getError().isEmpty();
+    Transfer t = staging.finish(u.getTransferId(), failed);
+    String kind = t == null ? "unknown" : t.sourceKind();
+    if (failed) {
+      transferFailures++;
+      log.event("transfer", "event", "fail", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
+          "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError());
+      return;
+    }
+    w.cached.put(u.getCacheName(), u.getSize());
+    FileEntry f = files.get(u.getCacheName());
+    if (f != null) {
+      f.replicas.add(w);
+      f.size = Math.max(f.size, u.getSize());
+    }
+    switch (kind) {
+      case "peer" -> {
+        peerTransfers++;
+        peerBytes += u.getSize();
+      }
+      case "manager" -> managerTransfers++;
+      case "url" -> urlTransfers++;
+      default -> { }
+    }
+    log.event("transfer", "event", "done", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
+        "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "size", u.getSize(),
+        "elapsed_ms", u.getElapsedMs());
+  }
+
+  private void onTaskFinished(WorkerEntry w, TaskFinished f) {
+    TaskEntry t = active.get(f.getTaskId());
+    if (t == null || t.worker != w) {
+      // A cancelled task's confirmation, or a stale attempt: nothing to do but free what it held.
+      return;
+    }
+    w.tasks.remove(t);
+    w.committed = w.committed.minus(t.allocation);
+    updateRoom(w);
+    t.ended = Instant.ofEpochMilli(f.getFinishedAtMs() == 0 ? System.currentTimeMillis() : f.getFinishedAtMs());
+    if (f.getStartedAtMs() > 0) {
+      t.started = Instant.ofEpochMilli(f.getStartedAtMs());
+    }
+    t.finished = f;
+    log.event("task", "id", t.id, "event", "finished", "worker", w.label(), "result", f.getResult().name(),
+        "exit_code", f.getExitCode(), "wall_time_ms", f.getMeasured().getWallTimeMs(),
+        "cpu_time_ms", f.getMeasured().getCpuTimeMs(), "message", f.getMessage().isEmpty() ? null : f.getMessage());
+    switch (f.getResult()) {
+      case TASK_RESULT_SUCCESS -> onSuccess(t, w, f);
+      case TASK_RESULT_FAILURE, TASK_RESULT_SIGNAL, TASK_RESULT_OUTPUT_MISSING, TASK_RESULT_MAX_WALL_TIME ->
+          onApplicationFailure(t, f);
+      case TASK_RESULT_INPUT_MISSING -> onInputMissing(t, f);
+      case TASK_RESULT_RESOURCE_EXHAUSTION -> complete(t, ResultCode.RESOURCE_EXHAUSTION, f.getExitCode(),
+          stdout(f), f.getStdoutTruncated(), f.getMessage());
+      case TASK_RESULT_CANCELLED -> requeue(t, "the worker cancelled it");
+      default -> onWorkerFault(t, f.getMessage().isEmpty() ? f.getResult().name() : f.getMessage());
+    }
+  }
+
+  private void onSuccess(TaskEntry t, WorkerEntry w, TaskFinished f) {
+    List<OutputRetriever.Request> retrievals = new ArrayList<>();
+    for (OutputFile o : f.getOutputsList()) {
+      FileEntry fe = files.get(o.getCacheName());
+      if (fe == null || !o.getPresent()) {
+        continue;
+      }
+      w.cached.put(o.getCacheName(), o.getSize());
+      fe.replicas.add(w);
+      fe.size = o.getSize();
+      if (fe.file.kind() == DeclaredFile.Kind.TEMP) {
+        fe.recovering = false;
+        wake(fe);
+      } else if (fe.file.path().isPresent() && !t.recovery) {
+        retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, o.getCacheName(),
+            fe.file.path().get(), o.getSize()));
+      }
+      log.event("cache", "event", "output", "worker", w.label(), "file", o.getCacheName(), "size", o.getSize());
+    }
+    if (retrievals.isEmpty()) {
+      complete(t, ResultCode.SUCCESS, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage());
+      return;
+    }
+    setState(t, TaskState.RETRIEVING);
+    t.pendingRetrievals = retrievals.size();
+    t.retrievalFailed = false;
+    t.worker = w;
+    w.tasks.add(t); // still tied to the worker while its outputs come back
+    for (OutputRetriever.Request r : retrievals) {
+      retriever.retrieve(r);
+    }
+  }
+
+  /** An output came back (or failed to); completes the task when the last one is in. */
+  void onRetrieved(OutputRetriever.Request r, long bytes, String error) {
+    TaskEntry t = active.get(r.taskId());
+    if (t == null || t.state != TaskState.RETRIEVING) {
+      return;
+    }
+    if (error == null) {
+      bytesReceivedByManager += bytes;
+      log.event("transfer", "event", "done", "file", r.cacheName(), "to", "manager", "source", r.address(),
+          "source_kind", "retrieve", "size", bytes);
+    } else {
+      t.retrievalFailed = true;
+      t.retrievalError = error;
+      log.event("transfer", "event", "fail", "file", r.cacheName(), "to", "manager", "source", r.address(),
+          "source_kind", "retrieve", "error", error);
+    }
+    if (--t.pendingRetrievals > 0) {
+      return;
+    }
+    if (t.worker != null) {
+      t.worker.tasks.remove(t);
+    }
+    TaskFinished f = t.finished;
+    if (t.retrievalFailed) {
+      if (t.worker == null || t.worker.gone) {
+        requeue(t, "its worker was lost while outputs came back");
+      } else {
+        complete(t, ResultCode.OUTPUT_TRANSFER_ERROR, f.getExitCode(), stdout(f), f.getStdoutTruncated(),
+            "could not bring an output back: " + t.retrievalError);
+      }
+      return;
+    }
+    complete(t, ResultCode.SUCCESS, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage());
+  }
+
+  private void onApplicationFailure(TaskEntry t, TaskFinished f) {
+    if (t.applicationFailures < t.spec.maxRetries()) {
+      t.applicationFailures++;
+      log.event("task", "id", t.id, "event", "retry", "attempt", t.attempts, "reason", f.getResult().name());
+      t.worker = null;
+      readyOrWait(t);
+      return;
+    }
+    ResultCode code = switch (f.getResult()) {
+      case TASK_RESULT_SIGNAL -> ResultCode.SIGNAL;
+      case TASK_RESULT_OUTPUT_MISSING -> ResultCode.OUTPUT_MISSING;
+      case TASK_RESULT_MAX_WALL_TIME -> ResultCode.MAX_WALL_TIME;
+      default -> ResultCode.SUCCESS; // the command ran; its exit code tells the failure
+    };
+    if (t.applicationFailures > 0) {
+      code = ResultCode.MAX_RETRIES;
+    }
+    complete(t, code, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage());
+  }
+
+  private void onInputMissing(TaskEntry t, TaskFinished f) {
+    // The user's fault when a local file is gone or a URL cannot be fetched; otherwise a transfer
+    // between Tendril's own parts failed, which is retried elsewhere without spending a retry.
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      if (in.kind() == DeclaredFile.Kind.LOCAL && in.path().isPresent()
+          && !java.nio.file.Files.exists(in.path().get())) {
+        complete(t, ResultCode.INPUT_MISSING, 0, stdout(f), false, "input " + in.path().get() + " does not exist");
+        return;
+      }
+    }
+    boolean urlFailed = f.getMessage().contains("url") || f.getMessage().contains("http");
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      if (in.kind() == DeclaredFile.Kind.URL && urlFailed) {
+        complete(t, ResultCode.INPUT_MISSING, 0, stdout(f), false, f.getMessage());
+        return;
+      }
+    }
+    onWorkerFault(t, "input missing on the worker: " + f.getMessage());
+  }
+
+  private void onWorkerFault(TaskEntry t, String reason) {
+    t.workerFailures++;
+    if (t.workerFailures >= knobs.get("forsake-after")) {
+      complete(t, ResultCode.FORSAKEN, 0, "", false,
+          "workers failed to run it " + t.workerFailures + " times; last: " + reason);
+      return;
+    }
+    requeue(t, reason);
+  }
+
+  private void requeue(TaskEntry t, String reason) {
+    tasksRequeued++;
+    t.worker = null;
+    t.allocation = Resources.NONE;
+    log.event("task", "id", t.id, "event", "requeue", "reason", reason);
+    readyOrWait(t);
+  }
+
+  private static String stdout(TaskFinished f) {
+    return f.getStdout().toString(StandardCharsets.UTF_8);
+  }
+
+  private void complete(TaskEntry t, ResultCode code, int exitCode, String out, boolean truncated, String message) {
+    if (t.state == TaskState.DONE) {
+      return;
+    }
+    active.remove(t.id);
+    ready.remove(t);
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      Set<TaskEntry> c = consumers.get(in.cacheName());
+      if (c != null) {
+        c.remove(t);
+        if (c.isEmpty()) {
+          consumers.remove(in.cacheName());
+        }
+      }
+      List<TaskEntry> w = waitingOn.get(in.cacheName());
+      if (w != null) {
+        w.remove(t);
+      }
+      if (in.cacheLevel() == io.tendril.protocol.CacheLevel.TASK && t.worker != null && !t.worker.gone
+          && (c == null || c.isEmpty())) {
+        unlink(t.worker, in.cacheName());
+      }
+    }
+    String worker = t.worker == null ? "" : t.worker.label();
+    t.state = TaskState.DONE;
+    Instant now = Instant.now();
+    log.event("task", "id", t.id, "state", TaskState.DONE, "result", code, "exit_code", exitCode,
+        "worker", worker.isEmpty() ? null : worker, "attempts", t.attempts, "message", message == null || message.isEmpty() ? null : message);
+    if (t.recovery) {
+      return;
+    }
+    tasksDone++;
+    t.spec.finish(new TaskOutcome(code, exitCode, out, truncated, message == null ? "" : message, worker,
+        t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now)));
+    completed.add(t.spec);
+  }
+
+  private void unlink(WorkerEntry w, String cacheName) {
+    w.cached.remove(cacheName);
+    FileEntry f = files.get(cacheName);
+    if (f != null) {
+      f.replicas.remove(w);
+    }
+    w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(cacheName)).build());
+  }
+
+  // ------------------------------------------------------------------ temps and recovery
+
+  private void wake(FileEntry f) {
+    List<TaskEntry> waiters = waitingOn.remove(f.cacheName());
+    if (waiters == null) {
+      return;
+    }
+    for (TaskEntry t : waiters) {
+      if (t.state == TaskState.WAITING_INPUTS && missingTemps(t).isEmpty()) {
+        setState(t, TaskState.READY);
+        ready.add(t);
+      }
+    }
+  }
+
+  private void maybeRecover(FileEntry f) {
+    if (f.file.kind() == DeclaredFile.Kind.TEMP && f.replicas.isEmpty()) {
+      Set<TaskEntry> c = consumers.get(f.cacheName());
+      if (c != null && !c.isEmpty()) {
+        recover(f);
+      }
+    }
+  }
+
+  /** Re-runs the producer of a lost temp that a pending task still needs. */
+  private void recover(FileEntry f) {
+    if (f.recovering || f.producer == null || f.producer.state != TaskState.DONE) {
+      return;
+    }
+    f.recovering = true;
+    tempsRecovered++;
+    TaskEntry again = new TaskEntry(ids.getAsLong(), ++seq, f.producer.spec, true);
+    log.event("cache", "event", "recover", "file", f.cacheName(), "producer", f.producer.id, "recovery_task", again.id);
+    for (DeclaredFile out : again.spec.outputs().values()) {
+      if (out.kind() == DeclaredFile.Kind.TEMP) {
+        FileEntry o = fileEntry(out);
+        o.producer = again;
+      }
+    }
+    admit(again);
+  }
+
+  void onDisconnect(WorkerEntry w, String reason) {
+    if (w.gone && !workers.containsKey(w.id)) {
+      return;
+    }
+    w.gone = true;
+    workers.remove(w.id);
+    withRoom.remove(w);
+    managerAddresses.remove(w);
+    workersLost++;
+    log.event("worker", "event", "disconnect", "worker", w.label(), "reason", reason, "tasks", w.tasks.size());
+    staging.dropDestination(w);
+    for (TaskEntry t : new ArrayList<>(w.tasks)) {
+      if (t.state != TaskState.DONE) {
+        requeue(t, "worker " + w.label() + " was lost");
+      }
+    }
+    w.tasks.clear();
+    for (String c : w.cached.keySet()) {
+      FileEntry f = files.get(c);
+      if (f != null) {
+        f.replicas.remove(w);
+        maybeRecover(f);
+      }
+    }
+    // Tasks that were ready may now lack a temp that lived only there.
+    for (TaskEntry t : new ArrayList<>(ready)) {
+      if (!missingTemps(t).isEmpty()) {
+        ready.remove(t);
+        readyOrWait(t);
+      }
+    }
+  }
+
+  /** Periodic work: silent workers, blocklist expiry, log flush. */
+  void tick(java.util.function.Consumer<WorkerEntry> disconnect) {
+    long timeoutNanos = (long) (knobs.get("keepalive-timeout") * 1e9);
+    long now = System.nanoTime();
+    for (WorkerEntry w : new ArrayList<>(workers.values())) {
+      if (now - w.lastHeardNanos > timeoutNanos) {
+        disconnect.accept(w);
+        onDisconnect(w, "silent for more than " + (long) knobs.get("keepalive-timeout") + " s");
+      }
+    }
+    staging.expire();
+    log.flush();
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  String replicaAddress(String cacheName) {
+    FileEntry f = files.get(cacheName);
+    if (f == null) {
+      return null;
+    }
+    for (WorkerEntry w : f.replicas) {
+      if (!w.gone) {
+        return w.transferAddress;
+      }
+    }
+    return null;
+  }
+
+  ManagerStats stats(long bytesSentByManager) {
+    int waiting = 0;
+    int readyCount = 0;
+    int running = 0;
+    int retrieving = 0;
+    for (TaskEntry t : active.values()) {
+      switch (t.state) {
+        case WAITING_INPUTS -> waiting++;
+        case READY, SUBMITTED -> readyCount++;
+        case DISPATCHED, RUNNING -> running++;
+        case RETRIEVING -> retrieving++;
+        default -> { }
+      }
+    }
+    return new ManagerStats(tasksSubmitted, waiting, readyCount, running, retrieving, tasksDone, tasksRequeued,
+        workers.size(), workersJoined, workersLost, bytesSentByManager, bytesReceivedByManager, peerTransfers,
+        peerBytes, managerTransfers, urlTransfers, transferFailures, tempsRecovered);
+  }
+}

@@ -1,0 +1,97 @@
+package io.tendril.manager;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a {@link Manager} starts: where it listens, its name, and where it writes its logs.
+ * Immutable; build with {@link #builder()}. Run-time knobs go through {@link Manager#tune}.
+ */
+public final class ManagerOptions {
+  /** Default port: 0, any free port (read it back with {@link Manager#port()}). */
+  public static final int DEFAULT_PORT = 0;
+  /** Default interface to listen on: all of them, as workers come from other machines. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+
+  private final int port;
+  private final String host;
+  private final String name;
+  private final Path runDirectory;
+
+  private ManagerOptions(Builder b) {
+    this.port = b.port;
+    this.host = b.host;
+    this.name = b.name;
+    this.runDirectory = b.runDirectory;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port to listen on; 0 for any free port. */
+  public int port() {
+    return port;
+  }
+
+  /** The interface to listen on. */
+  public String host() {
+    return host;
+  }
+
+  /** The manager's name, shown to workers and in logs. */
+  public String name() {
+    return name;
+  }
+
+  /** Where the transaction log goes; null for a fresh temporary directory. */
+  public Path runDirectory() {
+    return runDirectory;
+  }
+
+  /** Builds {@link ManagerOptions}. */
+  public static final class Builder {
+    private int port = DEFAULT_PORT;
+    private String host = DEFAULT_HOST;
+    private String name = "tendril";
+    private Path runDirectory;
+
+    private Builder() {}
+
+    /** The port, 0 to 65535 (0 = any free port). */
+    public Builder port(int p) {
+      if (p < 0 || p > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + p);
+      }
+      port = p;
+      return this;
+    }
+
+    /** The interface to listen on, e.g. "127.0.0.1" for this machine only. */
+    public Builder host(String h) {
+      host = Objects.requireNonNull(h, "host");
+      return this;
+    }
+
+    /** The manager's name. */
+    public Builder name(String n) {
+      if (n == null || n.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      name = n;
+      return this;
+    }
+
+    /** The run directory, created if missing. */
+    public Builder runDirectory(Path dir) {
+      runDirectory = dir;
+      return this;
+    }
+
+    /** The options. */
+    public ManagerOptions build() {
+      return new ManagerOptions(this);
+    }
+  }
+}

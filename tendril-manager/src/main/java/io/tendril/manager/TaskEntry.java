@@ -1,0 +1,51 @@
+package io.tendril.manager;
+
+import io.tendril.protocol.Resources;
+import java.time.Instant;
+
+/**
+ * The manager's record of one task: its specification, where it is in its life ({@link
+ * TaskState}), the worker and allocation of its current attempt, and its attempt counters.
+ * Accessed only on the manager's loop. A recovery entry re-runs the producer of a lost temp file
+ * and is never returned to the user.
+ */
+final class TaskEntry implements Comparable<TaskEntry> {
+  final long id;
+  final long seq;
+  final CommandTask spec;
+  final boolean recovery;
+  TaskState state = TaskState.SUBMITTED;
+  WorkerEntry worker;
+  Resources allocation = Resources.NONE;
+  int attempts;
+  int applicationFailures;
+  int workerFailures;
+  int pendingRetrievals;
+  boolean retrievalFailed;
+  String retrievalError;
+  /** The last TaskFinished of the worker, kept while outputs are retrieved. */
+  io.tendril.protocol.wire.TaskFinished finished;
+  Instant submitted = Instant.now();
+  Instant dispatched;
+  Instant started;
+  Instant ended;
+
+  TaskEntry(long id, long seq, CommandTask spec, boolean recovery) {
+    this.id = id;
+    this.seq = seq;
+    this.spec = spec;
+    this.recovery = recovery;
+  }
+
+  /** Higher priority first, then submission order. */
+  @Override
+  public int compareTo(TaskEntry o) {
+    int c = Double.compare(o.spec.priority(), spec.priority());
+    return c != 0 ? c : Long.compare(seq, o.seq);
+  }
+
+  @Override
+  public String toString() {
+    return (recovery ? "recovery task " : "task ") + id;
+  }
+}

@@ -1,0 +1,5 @@
+package io.tendril.manager;
+
+/** The outcome of a finished task, set once by the manager's loop. */
+record TaskOutcome(ResultCode resultCode, int exitCode, String stdout, boolean stdoutTruncated,
+    String message, String worker, int attempts, Timings timings) {}

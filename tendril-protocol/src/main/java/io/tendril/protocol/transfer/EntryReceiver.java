@@ -1,0 +1,123 @@
+package io.tendril.protocol.transfer;
+
+import io.tendril.protocol.Protocol;
+import io.tendril.protocol.wire.EntryHeader;
+import io.tendril.protocol.wire.FileChunk;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+
+/**
+ * Writes a {@code TransferService.Fetch} stream to disk: into a temporary path next to the target,
+ * checking every entry's size and that no entry path leaves the root, then moves it into place
+ * atomically. The counterpart of {@link EntryStreamer}.
+ */
+public final class EntryReceiver {
+  private EntryReceiver() {}
+
+  /**
+   * Receives a stream into {@code target}, replacing what was there.
+   *
+   * @param chunks the stream, e.g. a blocking stub's iterator
+   * @param target where the file or directory ends up
+   * @return the number of data bytes received
+   * @throws IOException on a malformed stream, a size mismatch or a write failure
+   */
+  public static long receive(Iterator<FileChunk> chunks, Path target) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve("." + target.getFileName() + ".part-" + Long.toHexString(System.nanoTime()));
+    long total = 0;
+    try {
+      OutputStream current = null;
+      long remaining = 0;
+      boolean sawRoot = false;
+      try {
+        while (chunks.hasNext()) {
+          FileChunk c = chunks.next();
+          if (c.hasHeader()) {
+            if (remaining != 0) {
+              throw new IOException("entry ended " + remaining + " bytes early");
+            }
+            if (current != null) {
+              current.close();
+              current = null;
+            }
+            EntryHeader h = c.getHeader();
+            Path p;
+            if (!sawRoot) {
+              if (!h.getPath().isEmpty()) {
+                throw new IOException("the first entry of a transfer must be its root, got '" + h.getPath() + "'");
+              }
+              sawRoot = true;
+              p = tmp;
+            } else {
+              if (!Protocol.isSafeSandboxName(h.getPath())) {
+                throw new IOException("refusing entry path '" + h.getPath() + "': it would leave the directory");
+              }
+              p = tmp.resolve(h.getPath());
+            }
+            if (h.getSize() < 0) {
+              throw new IOException("negative entry size " + h.getSize());
+            }
+            if (h.getDirectory()) {
+              Files.createDirectories(p);
+            } else {
+              Files.createDirectories(p.toAbsolutePath().getParent());
+              current = Files.newOutputStream(p);
+              remaining = h.getSize();
+              if (h.getExecutable()) {
+                p.toFile().setExecutable(true, false);
+              }
+            }
+          } else {
+            if (current == null) {
+              throw new IOException("data before an entry header");
+            }
+            int n = c.getData().size();
+            if (n > remaining) {
+              throw new IOException("entry longer than its declared size");
+            }
+            c.getData().writeTo(current);
+            remaining -= n;
+            total += n;
+          }
+        }
+      } finally {
+        if (current != null) {
+          current.close();
+        }
+      }
+      if (!sawRoot) {
+        throw new IOException("the transfer was empty");
+      }
+      if (remaining != 0) {
+        throw new IOException("transfer ended " + remaining + " bytes early");
+      }
+      deleteRecursively(target);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return total;
+    } catch (IOException | RuntimeException e) {
+      deleteRecursively(tmp);
+      throw e;
+    }
+  }
+
+  /** Deletes a file or directory tree if it exists. */
+  public static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (var s = Files.list(p)) {
+        for (Path c : (Iterable<Path>) s::iterator) {
+          deleteRecursively(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}
