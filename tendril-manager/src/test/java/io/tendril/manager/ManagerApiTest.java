@@ -1,0 +1,138 @@
+package io.tendril.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tendril.protocol.CacheLevel;
+import io.tendril.protocol.Resources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The manager's API without workers: misuse, cancellation, knobs, the log, allocation rules. */
+@Timeout(60)
+class ManagerApiTest {
+  @TempDir Path dir;
+
+  private Manager manager() {
+    return new Manager(ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(dir.resolve("run")).build());
+  }
+
+  @Test
+  void listensOnAnEphemeralPort() {
+    try (Manager a = manager(); Manager b = new Manager(ManagerOptions.builder().host("127.0.0.1").build())) {
+      assertThat(a.port()).isPositive();
+      assertThat(b.port()).isPositive().isNotEqualTo(a.port());
+      assertThat(a.isEmpty()).isTrue();
+      assertThat(a.hungry()).isPositive();
+    }
+  }
+
+  @Test
+  void undeclaredFilesAndResubmissionAreRefused() {
+    try (Manager m = manager(); Manager other = manager()) {
+      DeclaredFile foreign = other.declareBuffer(new byte[] {1}, CacheLevel.TASK);
+      CommandTask t = CommandTask.builder("cat x").input(foreign, "x").build();
+      assertThatThrownBy(() -> m.submit(t))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was not declared at this manager");
+      CommandTask ok = CommandTask.builder("true").build();
+      m.submit(ok);
+      assertThatThrownBy(() -> m.submit(ok))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("already submitted");
+      assertThatThrownBy(ok::resultCode).isInstanceOf(IllegalStateException.class).hasMessageContaining("has not finished");
+    }
+  }
+
+  @Test
+  void builderRejectsUnsafeNamesWithAMessage() {
+    assertThatThrownBy(() -> CommandTask.builder("true").output("../escape", null))
+        .isInstanceOf(NullPointerException.class);
+    try (Manager m = manager()) {
+      DeclaredFile f = m.declareTemp();
+      assertThatThrownBy(() -> CommandTask.builder("true").output("../escape", f))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inside the sandbox");
+      assertThatThrownBy(() -> CommandTask.builder("true").output("/abs", f))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> CommandTask.builder(" ")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> m.declareUrl("ftp://x/y", CacheLevel.TASK))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http, https or file");
+    }
+  }
+
+  @Test
+  void cancellingAWaitingTaskReturnsItCancelled() throws Exception {
+    try (Manager m = manager()) {
+      long id = m.submit(CommandTask.builder("sleep 100").tag("batch").build());
+      m.submit(CommandTask.builder("sleep 100").tag("batch").build());
+      m.cancel(id);
+      Optional<CommandTask> first = m.await(Duration.ofSeconds(10));
+      assertThat(first).isPresent();
+      assertThat(first.get().id()).isEqualTo(id);
+      assertThat(first.get().resultCode()).isEqualTo(ResultCode.CANCELLED);
+      m.cancelByTag("batch");
+      assertThat(m.await(Duration.ofSeconds(10))).get().extracting(CommandTask::resultCode).isEqualTo(ResultCode.CANCELLED);
+      assertThat(m.isEmpty()).isTrue();
+      assertThat(m.stats().tasksDone()).isEqualTo(2);
+    }
+    String log = Files.readString(dir.resolve("run").resolve("transactions.jsonl"));
+    assertThat(log).contains("\"state\":\"SUBMITTED\"").contains("\"result\":\"CANCELLED\"").contains("\"event\":\"stop\"");
+  }
+
+  @Test
+  void knobsAreValidated() {
+    try (Manager m = manager()) {
+      m.tune("transfer-source-max", 3);
+      assertThatThrownBy(() -> m.tune("no-such-knob", 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transfer-source-max");
+      assertThatThrownBy(() -> m.tune("keepalive-timeout", -1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 0");
+    }
+  }
+
+  @Test
+  void fetchFileReadsBuffersAndLocalFiles() throws Exception {
+    try (Manager m = manager()) {
+      Path p = dir.resolve("in.txt");
+      Files.writeString(p, "local bytes");
+      assertThat(new String(m.fetchFile(m.declareFile(p, CacheLevel.WORKFLOW)))).isEqualTo("local bytes");
+      assertThat(m.fetchFile(m.declareBuffer("buf".getBytes(), CacheLevel.TASK))).isEqualTo("buf".getBytes());
+      DeclaredFile temp = m.declareTemp();
+      assertThatThrownBy(() -> m.fetchFile(temp)).isInstanceOf(IllegalStateException.class).hasMessageContaining("no connected worker");
+    }
+  }
+
+  @Test
+  void cacheNamesFollowContentAndOrigin() throws Exception {
+    try (Manager m = manager()) {
+      assertThat(m.declareBuffer("a".getBytes(), CacheLevel.TASK).cacheName())
+          .isEqualTo(m.declareBuffer("a".getBytes(), CacheLevel.TASK).cacheName())
+          .isNotEqualTo(m.declareBuffer("b".getBytes(), CacheLevel.TASK).cacheName());
+      Path p = dir.resolve("f");
+      Files.writeString(p, "one");
+      String before = m.declareFile(p, CacheLevel.TASK).cacheName();
+      Files.writeString(p, "three");
+      assertThat(m.declareFile(p, CacheLevel.TASK).cacheName()).isNotEqualTo(before);
+      assertThat(m.declareTemp().cacheName()).isNotEqualTo(m.declareTemp().cacheName());
+    }
+  }
+
+  @Test
+  void allocationFollowsTaskVinesRule() {
+    WorkerEntry w = new WorkerEntry("w", "h", "", new Resources(4, 8000, 10000, 1), null);
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").build()), w)).isEqualTo(w.total);
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(1).build()), w))
+        .isEqualTo(new Resources(1, 2000, 2500, 0));
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").memoryMb(4000).build()), w))
+        .isEqualTo(new Resources(2, 4000, 5000, 0));
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(1).memoryMb(100).gpus(1).build()), w))
+        .isEqualTo(new Resources(1, 100, 10000, 1));
+  }
+
+  private static TaskEntry entry(CommandTask t) {
+    return new TaskEntry(1, 1, t, false);
+  }
+}
