@@ -24,7 +24,7 @@ class ManagerApiTest {
 
   @Test
   void listensOnAnEphemeralPort() {
-    try (Manager a = manager(); Manager b = new Manager(ManagerOptions.builder().host("127.0.0.1").build())) {
+    try (Manager a = manager(); Manager b = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(dir.resolve("run-b")).build())) {
       assertThat(a.port()).isPositive();
       assertThat(b.port()).isPositive().isNotEqualTo(a.port());
       assertThat(a.isEmpty()).isTrue();

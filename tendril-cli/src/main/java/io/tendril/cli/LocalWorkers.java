@@ -1,0 +1,119 @@
+package io.tendril.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Worker processes started on this machine for an embedded run ({@code tendril run} and {@code
+ * tendril get} with {@code --workers N}): each is a separate JVM running {@code tendril worker}
+ * against 127.0.0.1, with an equal share of the machine's cores, memory and disk, its own
+ * workspace, and its output in the run directory. Closing stops them all (and a shutdown hook does
+ * if the command is interrupted).
+ */
+final class LocalWorkers implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final Thread hook = new Thread(this::destroyAll, "tendril-local-workers-stop");
+
+  private LocalWorkers() {}
+
+  /**
+   * Starts {@code count} workers for a manager on this machine.
+   *
+   * @param count how many, at least 1
+   * @param port the manager's port on 127.0.0.1
+   * @param runDirectory where their workspaces and logs go
+   * @return the running workers
+   */
+  static LocalWorkers start(int count, int port, Path runDirectory) {
+    return start(count, port, runDirectory, "local");
+  }
+
+  /**
+   * Starts {@code count} workers whose ids and workspaces begin with a prefix, so that several
+   * groups can join one manager.
+   *
+   * @param count how many, at least 1
+   * @param port the manager's port on 127.0.0.1
+   * @param runDirectory where their workspaces and logs go
+   * @param prefix the id prefix, e.g. {@code "local"} gives local-1, local-2, ...
+   * @return the running workers
+   */
+  static LocalWorkers start(int count, int port, Path runDirectory, String prefix) {
+    LocalWorkers w = new LocalWorkers();
+    Runtime.getRuntime().addShutdownHook(w.hook);
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / count);
+    long memoryMb = Math.max(256, physicalMemoryMb() / count);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classPath = System.getProperty("java.class.path");
+    try {
+      for (int i = 1; i <= count; i++) {
+        Path workspace = Files.createDirectories(runDirectory.resolve(prefix + "-" + i));
+        long diskMb = Math.max(1024, workspace.toFile().getUsableSpace() / (1024 * 1024) / count);
+        List<String> cmd = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-cp", classPath, Main.class.getName(), "worker", "127.0.0.1:" + port,
+            "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),
+            "--disk", String.valueOf(diskMb), "--workspace", workspace.resolve("workspace").toString(),
+            "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600");
+        Process p = new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(runDirectory.resolve(prefix + "-" + i + ".log").toFile())
+            .start();
+        w.processes.add(p);
+      }
+    } catch (IOException e) {
+      w.close();
+      throw new UncheckedIOException("cannot start local workers", e);
+    }
+    return w;
+  }
+
+  private static long physicalMemoryMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Fall through to the JVM's view.
+    }
+    return Runtime.getRuntime().maxMemory() / (1024 * 1024);
+  }
+
+  /** The worker processes, for tests that kill one. */
+  List<Process> processes() {
+    return List.copyOf(processes);
+  }
+
+  private void destroyAll() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    destroyAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down; the hook runs anyway.
+    }
+  }
+}
