@@ -54,6 +54,8 @@ final class ManagerCore {
   private final Set<WorkerEntry> withRoom = new LinkedHashSet<>();
   final Map<String, FileEntry> files = new HashMap<>();
   private final Map<WorkerEntry, String> managerAddresses = new HashMap<>();
+  /** URLs whose last fetch failed, with the error: an input the user must fix. */
+  private final Map<String, String> failedUrls = new HashMap<>();
   private long seq;
   private final java.util.function.LongSupplier ids;
 
@@ -430,10 +432,14 @@ final class ManagerCore {
     String kind = t == null ? "unknown" : t.sourceKind();
     if (failed) {
       transferFailures++;
+      if (kind.equals("url")) {
+        failedUrls.put(u.getCacheName(), u.getError());
+      }
       log.event("transfer", "event", "fail", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
           "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError());
       return;
     }
+    failedUrls.remove(u.getCacheName());
     w.cached.put(u.getCacheName(), u.getSize());
     FileEntry f = files.get(u.getCacheName());
     if (f != null) {
@@ -510,7 +516,7 @@ final class ManagerCore {
     t.pendingRetrievals = retrievals.size();
     t.retrievalFailed = false;
     t.worker = w;
-    w.tasks.add(t); // still tied to the worker while its outputs come back
+    w.retrieving.add(t); // tied to the worker while its outputs come back, holding no resources
     for (OutputRetriever.Request r : retrievals) {
       retriever.retrieve(r);
     }
@@ -536,7 +542,7 @@ final class ManagerCore {
       return;
     }
     if (t.worker != null) {
-      t.worker.tasks.remove(t);
+      t.worker.retrieving.remove(t);
     }
     TaskFinished f = t.finished;
     if (t.retrievalFailed) {
@@ -581,10 +587,11 @@ final class ManagerCore {
         return;
       }
     }
-    boolean urlFailed = f.getMessage().contains("url") || f.getMessage().contains("http");
     for (DeclaredFile in : t.spec.inputs().keySet()) {
-      if (in.kind() == DeclaredFile.Kind.URL && urlFailed) {
-        complete(t, ResultCode.INPUT_MISSING, 0, stdout(f), false, f.getMessage());
+      String urlError = failedUrls.get(in.cacheName());
+      if (in.kind() == DeclaredFile.Kind.URL && urlError != null) {
+        complete(t, ResultCode.INPUT_MISSING, 0, stdout(f), false,
+            "cannot fetch " + in.url().orElse(in.cacheName()) + ": " + urlError);
         return;
       }
     }
@@ -712,12 +719,15 @@ final class ManagerCore {
     workersLost++;
     log.event("worker", "event", "disconnect", "worker", w.label(), "reason", reason, "tasks", w.tasks.size());
     staging.dropDestination(w);
-    for (TaskEntry t : new ArrayList<>(w.tasks)) {
+    List<TaskEntry> lost = new ArrayList<>(w.tasks);
+    lost.addAll(w.retrieving);
+    w.tasks.clear();
+    w.retrieving.clear();
+    for (TaskEntry t : lost) {
       if (t.state != TaskState.DONE) {
         requeue(t, "worker " + w.label() + " was lost");
       }
     }
-    w.tasks.clear();
     for (String c : w.cached.keySet()) {
       FileEntry f = files.get(c);
       if (f != null) {

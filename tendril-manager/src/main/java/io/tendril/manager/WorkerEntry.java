@@ -21,6 +21,8 @@ final class WorkerEntry {
   final Resources total;
   final StreamObserver<ManagerMessage> stream;
   final Set<TaskEntry> tasks = new LinkedHashSet<>();
+  /** Tasks whose command ended here and whose outputs are coming back; they hold no resources. */
+  final Set<TaskEntry> retrieving = new LinkedHashSet<>();
   /** Cache name to size, of files the worker reported as present. */
   final Map<String, Long> cached = new HashMap<>();
   /** Cache names being fetched to this worker, by transfer id. */
