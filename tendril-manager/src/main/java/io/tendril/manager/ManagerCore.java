@@ -206,6 +206,7 @@ final class ManagerCore {
   void schedule() {
     updateHungry();
     if (ready.isEmpty() || withRoom.isEmpty()) {
+      log.flush();
       return;
     }
     int scanLimit = (int) knobs.get("dispatch-scan-limit");
@@ -228,6 +229,7 @@ final class ManagerCore {
     }
     ready.addAll(skipped);
     updateHungry();
+    log.flush();
   }
 
   private void updateHungry() {

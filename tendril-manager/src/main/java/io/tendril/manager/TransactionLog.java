@@ -13,13 +13,15 @@ import java.util.Map;
 /**
  * The transaction log: one JSON object per line for every task, worker, transfer and cache event,
  * with a timestamp in milliseconds, in {@code transactions.jsonl} of the run directory. Written
- * only from the manager's loop; flushed on every tick and on close. Its format is documented in
+ * only from the manager's loop; flushed after every batch of events and on close, so a reader
+ * sees an event soon after it happened. Its format is documented in
  * docs/transaction-log.md; plots and dashboards read it.
  */
 final class TransactionLog implements AutoCloseable {
   private final Path file;
   private final BufferedWriter out;
   private final long startMillis = System.currentTimeMillis();
+  private boolean dirty;
 
   TransactionLog(Path runDirectory) {
     try {
@@ -56,12 +58,18 @@ final class TransactionLog implements AutoCloseable {
     try {
       out.write(Json.write(e));
       out.write('\n');
+      dirty = true;
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write the transaction log " + file, ex);
     }
   }
 
+  /** Flushes what was written since the last flush; cheap when nothing was. */
   void flush() {
+    if (!dirty) {
+      return;
+    }
+    dirty = false;
     try {
       out.flush();
     } catch (IOException e) {
