@@ -54,11 +54,14 @@ final class LocalWorkers implements AutoCloseable {
       for (int i = 1; i <= count; i++) {
         Path workspace = Files.createDirectories(runDirectory.resolve(prefix + "-" + i));
         long diskMb = Math.max(1024, workspace.toFile().getUsableSpace() / (1024 * 1024) / count);
-        List<String> cmd = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-cp", classPath, Main.class.getName(), "worker", "127.0.0.1:" + port,
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= 24) {
+          cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        }
+        cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "worker", "127.0.0.1:" + port,
             "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),
             "--disk", String.valueOf(diskMb), "--workspace", workspace.resolve("workspace").toString(),
-            "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600");
+            "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600"));
         Process p = new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(runDirectory.resolve(prefix + "-" + i + ".log").toFile())

@@ -48,6 +48,8 @@ public final class MakeflowRunner {
   private final Workflow workflow;
   private final Path workDir;
   private final Consumer<String> progress;
+  /** Files made by rules, declared once: a later rule reading one gets it from the worker that made it. */
+  private final Map<String, DeclaredFile> produced = new HashMap<>();
 
   /**
    * Prepares a run.
@@ -174,10 +176,13 @@ public final class MakeflowRunner {
     }
     CommandTask.Builder b = CommandTask.builder(r.command()).category(r.category());
     for (FileRef s : r.sources()) {
-      b.input(manager.declareFile(workDir.resolve(s.name()), CacheLevel.WORKFLOW), s.sandboxName());
+      DeclaredFile made = produced.get(s.name());
+      b.input(made != null ? made : manager.declareFile(workDir.resolve(s.name()), CacheLevel.WORKFLOW), s.sandboxName());
     }
     for (FileRef t : r.targets()) {
-      b.output(t.sandboxName(), manager.declareFile(workDir.resolve(t.name()), CacheLevel.WORKFLOW));
+      DeclaredFile out = manager.declareFile(workDir.resolve(t.name()), CacheLevel.WORKFLOW);
+      produced.put(t.name(), out);
+      b.output(t.sandboxName(), out);
     }
     r.environment().forEach(b::env);
     Resources res = r.resources();

@@ -1,0 +1,99 @@
+package io.tendril.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tendril run}: Makeflow workflows on a manager with local worker processes. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunCommandTest {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private Run tendril(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void aWorkflowWithVariablesCategoriesAndResources() throws Exception {
+    Files.writeString(dir.resolve("input.txt"), "b\na\nc\na\n");
+    Files.writeString(dir.resolve("flow.makeflow"), """
+        # Variables, categories and resources, as Makeflow users write them.
+        SORT=sort
+        CATEGORY=light
+        CORES=1
+        MEMORY=50
+
+        sorted.txt: input.txt
+        \t$(SORT) input.txt > sorted.txt
+
+        unique.txt: sorted.txt
+        \tuniq sorted.txt > unique.txt
+
+        CATEGORY=heavy
+        CORES=1
+        MEMORY=100
+
+        report.txt: sorted.txt unique.txt
+        \techo "category=$CATEGORY cores=$CORES memory=$MEMORY" > report.txt; wc -l < unique.txt >> report.txt
+
+        local.txt: report.txt
+        \tLOCAL cp report.txt local.txt
+        """);
+    Run r = tendril("run", dir.resolve("flow.makeflow").toString(), "--workers", "2");
+    assertThat(r.exit).as(r.err + r.out).isZero();
+    assertThat(r.out).contains("4 rules: 4 succeeded, 0 failed, 0 skipped");
+    assertThat(Files.readString(dir.resolve("sorted.txt"))).isEqualTo("a\na\nb\nc\n");
+    assertThat(Files.readString(dir.resolve("unique.txt"))).isEqualTo("a\nb\nc\n");
+    assertThat(Files.readAllLines(dir.resolve("report.txt"))).containsExactly("category=heavy cores=1 memory=100", "3");
+    assertThat(Files.readString(dir.resolve("local.txt"))).isEqualTo(Files.readString(dir.resolve("report.txt")));
+    String log = Files.readString(dir.resolve("flow.makeflow.tendril").resolve("transactions.jsonl"));
+    assertThat(log).contains("\"category\":\"light\"").contains("\"category\":\"heavy\"").contains("\"memory_mb\":100");
+  }
+
+  @Test
+  void aFailedRuleStopsItsDependentsAndNamesItself() throws Exception {
+    Files.writeString(dir.resolve("flow.makeflow"), """
+        good.txt:
+        \techo fine > good.txt
+
+        bad.txt:
+        \techo about to fail; exit 4
+
+        after.txt: bad.txt
+        \tcat bad.txt > after.txt
+        """);
+    Run r = tendril("run", dir.resolve("flow.makeflow").toString(), "--workers", "1");
+    assertThat(r.exit).isEqualTo(1);
+    assertThat(r.out).contains("3 rules: 1 succeeded, 1 failed, 1 skipped");
+    assertThat(r.err).contains("line 4").contains("bad.txt").contains("exit code 4").contains("about to fail");
+    assertThat(dir.resolve("good.txt")).hasContent("fine");
+    assertThat(dir.resolve("after.txt")).doesNotExist();
+  }
+
+  @Test
+  void malformedWorkflowsExitTwoWithTheLine() throws Exception {
+    Files.writeString(dir.resolve("cycle.makeflow"), "a: b\n\tcp b a\n\nb: a\n\tcp a b\n");
+    Run cycle = tendril("run", dir.resolve("cycle.makeflow").toString(), "--workers", "1");
+    assertThat(cycle.exit).isEqualTo(2);
+    assertThat(cycle.err).contains("cycle");
+    Files.writeString(dir.resolve("missing.makeflow"), "out: nowhere.txt\n\tcat nowhere.txt > out\n");
+    Run missing = tendril("run", dir.resolve("missing.makeflow").toString(), "--workers", "1");
+    assertThat(missing.exit).isEqualTo(2);
+    assertThat(missing.err).contains("nowhere.txt");
+    Run absent = tendril("run", dir.resolve("absent.makeflow").toString());
+    assertThat(absent.exit).isEqualTo(2);
+    assertThat(absent.err).contains("absent.makeflow");
+  }
+}
