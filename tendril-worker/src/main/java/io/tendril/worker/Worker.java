@@ -94,6 +94,8 @@ public final class Worker implements AutoCloseable {
   private final Map<Long, Job> jobs = new HashMap<>();
   private final ArrayDeque<Job> queued = new ArrayDeque<>();
   private final Map<String, List<String>> fetching = new HashMap<>();
+  /** Mini-task and untar fetches waiting for a file they are made from, by that file's name. */
+  private final Map<String, List<FetchFile>> deferred = new HashMap<>();
   private Resources inUse = Resources.NONE;
   private boolean exitOk = true;
 
@@ -344,6 +346,7 @@ public final class Worker implements AutoCloseable {
     jobs.clear();
     queued.clear();
     fetching.clear();
+    deferred.clear();
     inUse = Resources.NONE;
     cache.removeLevels(List.of(CacheLevel.TASK, CacheLevel.WORKFLOW));
     if (heartbeat != null) {
@@ -410,6 +413,17 @@ public final class Worker implements AutoCloseable {
       waiting.add(f.getTransferId());
       return;
     }
+    for (String dep : madeFrom(f)) {
+      if (cache.has(dep)) {
+        continue;
+      }
+      if (fetching.containsKey(dep)) {
+        deferred.computeIfAbsent(dep, k -> new ArrayList<>()).add(f);
+      } else {
+        send(cacheUpdate(f, 0, "needs " + dep + ", which is neither cached nor being fetched", 0));
+      }
+      return;
+    }
     fetching.put(name, new ArrayList<>(List.of(f.getTransferId())));
     long start = System.nanoTime();
     pool.execute(() -> {
@@ -425,6 +439,30 @@ public final class Worker implements AutoCloseable {
       String err = error;
       loop.execute(() -> fetched(f, s, err, (System.nanoTime() - start) / 1_000_000));
     });
+  }
+
+  private boolean isDeferred(String cacheName) {
+    for (List<FetchFile> waiting : deferred.values()) {
+      for (FetchFile f : waiting) {
+        if (f.getCacheName().equals(cacheName)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The cached files a mini-task or untar is made from. */
+  private static List<String> madeFrom(FetchFile f) {
+    List<String> deps = new ArrayList<>();
+    if (f.hasMiniTask()) {
+      for (Mount m : f.getMiniTask().getInputsList()) {
+        deps.add(m.getCacheName());
+      }
+    } else if (f.hasUntar()) {
+      deps.add(f.getUntar().getArchiveCacheName());
+    }
+    return deps;
   }
 
   private static CacheUpdate.Builder cacheUpdateBuilder(FetchFile f, long size, String error, long elapsedMs) {
@@ -454,6 +492,17 @@ public final class Worker implements AutoCloseable {
     }
     for (String id : ids) {
       send(WorkerMessage.newBuilder().setCacheUpdate(cacheUpdateBuilder(f, size, error, elapsedMs).setTransferId(id)).build());
+    }
+    List<FetchFile> next = deferred.remove(f.getCacheName());
+    if (next != null) {
+      for (FetchFile d : next) {
+        if (error == null) {
+          fetch(d);
+        } else {
+          fetching.put(d.getCacheName(), new ArrayList<>(List.of(d.getTransferId())));
+          fetched(d, 0, "needs " + f.getCacheName() + ", which could not be fetched: " + error, 0);
+        }
+      }
     }
     for (Job j : new ArrayList<>(jobs.values())) {
       if (j.started || !needs(j, f.getCacheName())) {
@@ -495,7 +544,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     for (Mount m : t.getInputsList()) {
-      if (!cache.has(m.getCacheName()) && !fetching.containsKey(m.getCacheName())) {
+      if (!cache.has(m.getCacheName()) && !fetching.containsKey(m.getCacheName()) && !isDeferred(m.getCacheName())) {
         finish(j, TaskFinished.newBuilder().setResult(TaskResult.TASK_RESULT_INPUT_MISSING)
             .setMessage("input " + m.getCacheName() + " is neither cached nor being fetched"));
         return;
