@@ -27,6 +27,8 @@ final class Knobs {
     TABLE.put("hungry-factor", new Knob(2, "x cores",
         "hungry() asks for this many ready tasks per connected core"));
     TABLE.put("hungry-minimum", new Knob(100, "tasks", "hungry() asks for at least this many ready tasks"));
+    TABLE.put("worker-prefetch", new Knob(1, "tasks per core",
+        "tasks (with declared resources) sent to a busy worker ahead of room, started there the moment a task ends"));
     TABLE.put("dispatch-scan-limit", new Knob(200, "tasks",
         "ready tasks one scheduling pass looks at without finding a worker before it stops"));
   }

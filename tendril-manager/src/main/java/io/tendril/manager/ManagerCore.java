@@ -192,9 +192,7 @@ final class ManagerCore {
       t.worker.send(ManagerMessage.newBuilder().setKillTask(KillTask.newBuilder().setTaskId(t.id)).build());
       // Resources stay committed until the worker confirms the kill.
       t.worker.tasks.remove(t);
-      WorkerEntry w = t.worker;
-      w.committed = w.committed.minus(t.allocation);
-      updateRoom(w);
+      release(t, t.worker);
     }
     ready.remove(t);
     complete(t, ResultCode.CANCELLED, 0, "", false, "cancelled");
@@ -241,7 +239,10 @@ final class ManagerCore {
     hungry = Math.max(0, want - ready.size());
   }
 
-  /** The worker holding the most bytes of the task's inputs among those it fits; else any it fits. */
+  /**
+   * The worker holding the most bytes of the task's inputs among those with room for it; else any
+   * with room; else, for throughput, a busy worker that may take one more task ahead of room.
+   */
   private WorkerEntry chooseWorker(TaskEntry t) {
     Map<WorkerEntry, Long> bytes = null;
     for (DeclaredFile in : t.spec.inputs().keySet()) {
@@ -256,33 +257,40 @@ final class ManagerCore {
         bytes.merge(r, Math.max(1, f.size), Long::sum);
       }
     }
-    WorkerEntry best = null;
-    long bestBytes = -1;
-    if (bytes != null) {
-      for (Map.Entry<WorkerEntry, Long> e : bytes.entrySet()) {
-        WorkerEntry w = e.getKey();
-        if (e.getValue() > bestBytes && !w.gone && fits(t, w)) {
-          best = w;
-          bestBytes = e.getValue();
+    for (boolean ahead : new boolean[] {false, true}) {
+      WorkerEntry best = null;
+      long bestBytes = -1;
+      if (bytes != null) {
+        for (Map.Entry<WorkerEntry, Long> e : bytes.entrySet()) {
+          WorkerEntry w = e.getKey();
+          if (e.getValue() > bestBytes && !w.gone && fits(t, w, ahead)) {
+            best = w;
+            bestBytes = e.getValue();
+          }
         }
       }
-    }
-    if (best != null) {
-      return best;
-    }
-    for (WorkerEntry w : withRoom) {
-      if (fits(t, w)) {
-        return w;
+      if (best != null) {
+        return best;
+      }
+      for (WorkerEntry w : withRoom) {
+        if (fits(t, w, ahead)) {
+          return w;
+        }
       }
     }
     return null;
   }
 
-  private boolean fits(TaskEntry t, WorkerEntry w) {
-    if (t.spec.resources().isNone()) {
-      return w.idle();
+  private boolean fits(TaskEntry t, WorkerEntry w, boolean ahead) {
+    if (!ahead) {
+      return t.spec.resources().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
     }
-    return allocation(t, w).fitsIn(w.free());
+    // A task without declared resources wants a whole worker: never queue it behind another.
+    return !t.spec.resources().isNone() && w.prefetched < prefetchLimit(w) && allocation(t, w).fitsIn(w.total);
+  }
+
+  private int prefetchLimit(WorkerEntry w) {
+    return (int) Math.floor(knobs.get("worker-prefetch") * Math.max(1, Math.floor(w.total.cores())));
   }
 
   /**
@@ -316,9 +324,22 @@ final class ManagerCore {
     return new Resources(Math.min(cores, Math.max(cores, 0)), memory, disk, d.gpus());
   }
 
+  /** Gives back what a task held on a worker. */
+  private void release(TaskEntry t, WorkerEntry w) {
+    w.committed = w.committed.minus(t.allocation);
+    if (t.prefetched) {
+      t.prefetched = false;
+      w.prefetched--;
+    }
+    if (w.tasks.isEmpty()) {
+      w.committed = Resources.NONE;
+    }
+    updateRoom(w);
+  }
+
   private void updateRoom(WorkerEntry w) {
     Resources free = w.free();
-    if (!w.gone && (w.idle() || free.cores() > 1e-9 && free.memoryMb() >= 0)) {
+    if (!w.gone && (w.idle() || free.cores() > 1e-9 || w.prefetched < prefetchLimit(w))) {
       withRoom.add(w);
     } else {
       withRoom.remove(w);
@@ -327,6 +348,10 @@ final class ManagerCore {
 
   private void dispatch(TaskEntry t, WorkerEntry w) {
     Resources alloc = allocation(t, w);
+    t.prefetched = !(t.spec.resources().isNone() ? w.idle() : alloc.fitsIn(w.free()));
+    if (t.prefetched) {
+      w.prefetched++;
+    }
     w.committed = w.committed.plus(alloc);
     w.tasks.add(t);
     updateRoom(w);
@@ -469,8 +494,7 @@ final class ManagerCore {
       return;
     }
     w.tasks.remove(t);
-    w.committed = w.committed.minus(t.allocation);
-    updateRoom(w);
+    release(t, w);
     t.ended = Instant.ofEpochMilli(f.getFinishedAtMs() == 0 ? System.currentTimeMillis() : f.getFinishedAtMs());
     if (f.getStartedAtMs() > 0) {
       t.started = Instant.ofEpochMilli(f.getStartedAtMs());

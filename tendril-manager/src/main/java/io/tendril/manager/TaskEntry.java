@@ -21,6 +21,8 @@ final class TaskEntry implements Comparable<TaskEntry> {
   int applicationFailures;
   int workerFailures;
   int pendingRetrievals;
+  /** Whether this attempt was sent ahead of room on its worker (see the worker-prefetch knob). */
+  boolean prefetched;
   boolean retrievalFailed;
   String retrievalError;
   /** The last TaskFinished of the worker, kept while outputs are retrieved. */

@@ -28,6 +28,8 @@ final class WorkerEntry {
   /** Cache names being fetched to this worker, by transfer id. */
   final Map<String, String> fetching = new HashMap<>();
   Resources committed = Resources.NONE;
+  /** Tasks sent beyond the worker's free resources, which it queues and starts as others end. */
+  int prefetched;
   long lastHeardNanos = System.nanoTime();
   boolean gone;
 
