@@ -35,7 +35,7 @@ public final class CommandTaskBench {
         if (Runtime.version().feature() >= 24) {
           cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }
-        cmd.addAll(List.of("-Xmx512m", "-jar", jar, "worker", "127.0.0.1:" + m.port(), "--cores", "1",
+        cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", System.getProperty("bench.worker.flag", "-Dunused=1"), "-jar", jar, "worker", "127.0.0.1:" + m.port(), "--cores", "1",
             "--memory", "1000", "--disk", "10000", "--workspace", run.resolve("w" + i).toString(), "--id", "bench-" + i));
         workers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(run.resolve("w" + i + ".log").toFile()).start());
       }

@@ -330,6 +330,15 @@ final class ManagerCore {
     if (t.prefetched) {
       t.prefetched = false;
       w.prefetched--;
+    } else if (w.prefetched > 0) {
+      // The room this task leaves goes to a task queued ahead on the worker, which starts now.
+      for (TaskEntry q : w.tasks) {
+        if (q.prefetched) {
+          q.prefetched = false;
+          w.prefetched--;
+          break;
+        }
+      }
     }
     if (w.tasks.isEmpty()) {
       w.committed = Resources.NONE;
