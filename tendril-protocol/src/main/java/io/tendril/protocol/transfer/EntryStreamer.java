@@ -91,21 +91,19 @@ public final class EntryStreamer {
         .build();
   }
 
-  /** Waits while a server stream's outbound buffer is full, so a large file is not buffered whole. */
+  /**
+   * Waits while a server stream's outbound buffer is full, so a large file is not buffered whole.
+   * Readiness is polled every 20 microseconds: the on-ready callback cannot be used here, since
+   * gRPC delivers it on the very call executor this blocking send occupies.
+   */
   private static void awaitReady(StreamObserver<FileChunk> out) {
     if (out instanceof ServerCallStreamObserver<FileChunk> s) {
-      long waitedNanos = 0;
+      long deadline = System.nanoTime() + 600_000_000_000L;
       while (!s.isReady() && !s.isCancelled()) {
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+        if (Thread.currentThread().isInterrupted() || System.nanoTime() > deadline) {
+          return; // let gRPC's own deadlines end the call
         }
-        waitedNanos += 1_000_000;
-        if (waitedNanos > 600_000_000_000L) {
-          return; // ten minutes without progress: let gRPC's own deadlines end it
-        }
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
       }
     }
   }
