@@ -3,20 +3,61 @@ package io.tendril.worker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * How a {@link Worker} starts. Immutable; build with {@link #builder(String, int)}. Each option
- * maps to a flag of {@code tendril worker HOST:PORT}: {@code --cores}, {@code --memory} (MB),
- * {@code --disk} (MB), {@code --gpus}, {@code --workspace}, {@code --idle-timeout} (s), {@code
- * --connect-timeout} (s), {@code --id}. Resources not given are detected: cores from the JVM,
- * memory from /proc/meminfo, disk from the workspace's file system, NVIDIA GPUs from nvidia-smi.
+ * How a {@link Worker} starts: which manager it serves, what it offers, where it keeps its files
+ * and how long it waits. Immutable; built with {@link #builder(String, int)}, whose setters check
+ * each value and name the offending field in their {@link IllegalArgumentException}.
+ *
+ * <p>Owned by whoever starts a worker: the {@code tendril worker} command, tests, or a program
+ * embedding workers. Its counterpart on the manager's side is the {@code Hello} the worker sends:
+ * the resources and addresses chosen here are what the manager learns about this worker.
+ *
+ * <p>Command-line mapping of {@code tendril worker HOST:PORT [flags]}:
+ *
+ * <table>
+ *   <caption>Flags of {@code tendril worker} and the option each sets</caption>
+ *   <tr><th>flag</th><th>option</th><th>default</th></tr>
+ *   <tr><td>{@code HOST:PORT}</td><td>{@link #builder(String, int)}</td><td>required</td></tr>
+ *   <tr><td>{@code --cores N}</td><td>{@link Builder#cores(double)}</td>
+ *       <td>{@link Runtime#availableProcessors()}</td></tr>
+ *   <tr><td>{@code --memory MB}</td><td>{@link Builder#memoryMb(long)}</td>
+ *       <td>MemTotal of /proc/meminfo</td></tr>
+ *   <tr><td>{@code --disk MB}</td><td>{@link Builder#diskMb(long)}</td>
+ *       <td>free space of the workspace's file system</td></tr>
+ *   <tr><td>{@code --gpus N}</td><td>{@link Builder#gpus(int)}</td>
+ *       <td>lines of {@code nvidia-smi --query-gpu=name --format=csv,noheader}, or 0</td></tr>
+ *   <tr><td>{@code --workspace DIR}</td><td>{@link Builder#workspace(Path)}</td>
+ *       <td>a new temporary directory, deleted on exit unless it holds forever-level files</td></tr>
+ *   <tr><td>{@code --idle-timeout SECONDS}</td><td>{@link Builder#idleTimeout(Duration)}</td>
+ *       <td>{@link #DEFAULT_IDLE_TIMEOUT}</td></tr>
+ *   <tr><td>{@code --connect-timeout SECONDS}</td><td>{@link Builder#connectTimeout(Duration)}</td>
+ *       <td>{@link #DEFAULT_CONNECT_TIMEOUT}</td></tr>
+ *   <tr><td>{@code --id ID}</td><td>{@link Builder#workerId(String)}</td><td>{@code w-} and 8 random hex digits</td></tr>
+ * </table>
+ *
+ * <p>Options without a flag keep their defaults on the command line: {@link
+ * Builder#transferHost(String)} (the local address this machine uses to reach the manager), {@link
+ * Builder#transferPort(int)} (0, any free port), {@link Builder#heartbeatInterval(Duration)} and
+ * {@link Builder#transferConcurrency(int)}.
  */
 public final class WorkerOptions {
-  /** Default idle timeout: a worker without tasks for this long exits. */
+  /** A worker that has had no task and no fetch for this long exits: 15 minutes. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(15);
-  /** Default connect timeout: how long to keep trying to reach a manager. */
+
+  /** How long a worker keeps trying to reach its manager, at start and after losing it: 15 minutes. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMinutes(15);
+
+  /** The heartbeat interval used when the manager's Welcome does not give one: 5 seconds. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
+  /** How many files the transfer server sends at once; further requests wait their turn: 10. */
+  public static final int DEFAULT_TRANSFER_CONCURRENCY = 10;
 
   private final String managerHost;
   private final int managerPort;
@@ -27,8 +68,11 @@ public final class WorkerOptions {
   private final Path workspace;
   private final Duration idleTimeout;
   private final Duration connectTimeout;
-  private final String workerId;
+  private final Duration heartbeatInterval;
   private final String transferHost;
+  private final int transferPort;
+  private final int transferConcurrency;
+  private final String workerId;
 
   private WorkerOptions(Builder b) {
     managerHost = b.managerHost;
@@ -40,77 +84,169 @@ public final class WorkerOptions {
     workspace = b.workspace;
     idleTimeout = b.idleTimeout;
     connectTimeout = b.connectTimeout;
-    workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
+    heartbeatInterval = b.heartbeatInterval;
     transferHost = b.transferHost;
+    transferPort = b.transferPort;
+    transferConcurrency = b.transferConcurrency;
+    workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**
-   * A builder for a worker of the manager at {@code host:port}.
+   * Starts options for a worker of the manager listening at {@code managerHost:managerPort}.
    *
-   * @param managerHost the manager's host
-   * @param managerPort the manager's port
-   * @return the builder
+   * @param managerHost the manager's host name or address, not blank
+   * @param managerPort the manager's port, 1 to 65535
+   * @return a builder with every other option at its default
+   * @throws IllegalArgumentException if the host is blank or the port out of range
    */
   public static Builder builder(String managerHost, int managerPort) {
     return new Builder(managerHost, managerPort);
   }
 
-  /** The manager's host. */
+  /**
+   * The manager's host name or address.
+   *
+   * @return the host, never blank
+   */
   public String managerHost() {
     return managerHost;
   }
 
-  /** The manager's port. */
+  /**
+   * The manager's port.
+   *
+   * @return a port from 1 to 65535
+   */
   public int managerPort() {
     return managerPort;
   }
 
-  /** Cores to offer, or null to detect. */
-  public Double cores() {
-    return cores;
+  /**
+   * The cores to offer, when given.
+   *
+   * @return the cores, or empty to detect them
+   */
+  public OptionalDouble cores() {
+    return cores == null ? OptionalDouble.empty() : OptionalDouble.of(cores);
   }
 
-  /** Memory to offer in MB, or null to detect. */
-  public Long memoryMb() {
-    return memoryMb;
+  /**
+   * The memory to offer in megabytes, when given.
+   *
+   * @return the memory, or empty to detect it
+   */
+  public OptionalLong memoryMb() {
+    return memoryMb == null ? OptionalLong.empty() : OptionalLong.of(memoryMb);
   }
 
-  /** Disk to offer in MB, or null to detect. */
-  public Long diskMb() {
-    return diskMb;
+  /**
+   * The disk to offer in megabytes, when given.
+   *
+   * @return the disk, or empty to detect it
+   */
+  public OptionalLong diskMb() {
+    return diskMb == null ? OptionalLong.empty() : OptionalLong.of(diskMb);
   }
 
-  /** GPUs to offer, or null to detect. */
-  public Integer gpus() {
-    return gpus;
+  /**
+   * The GPUs to offer, when given.
+   *
+   * @return the GPUs, or empty to detect them
+   */
+  public OptionalInt gpus() {
+    return gpus == null ? OptionalInt.empty() : OptionalInt.of(gpus);
   }
 
-  /** The workspace (cache and sandboxes), or null for a fresh temporary directory. */
-  public Path workspace() {
-    return workspace;
+  /**
+   * The workspace directory holding the cache and the sandboxes, when given.
+   *
+   * @return the directory, or empty for a new temporary directory
+   */
+  public Optional<Path> workspace() {
+    return Optional.ofNullable(workspace);
   }
 
-  /** How long without tasks before the worker exits. */
+  /**
+   * How long the worker stays without tasks or fetches before it exits.
+   *
+   * @return a positive duration
+   */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** How long to keep trying to reach the manager, at start and after losing it. */
+  /**
+   * How long the worker keeps trying to reach its manager, at start and after losing it.
+   *
+   * @return a positive duration
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** This worker's id, unique among a manager's workers. */
+  /**
+   * The heartbeat interval used when the manager's Welcome does not set one.
+   *
+   * @return a positive duration
+   */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /**
+   * The host the transfer server listens on and announces to the manager and peers, when given.
+   *
+   * @return the host, or empty for the local address used to reach the manager
+   */
+  public Optional<String> transferHost() {
+    return Optional.ofNullable(transferHost);
+  }
+
+  /**
+   * The port of the transfer server.
+   *
+   * @return a port, or 0 for any free port
+   */
+  public int transferPort() {
+    return transferPort;
+  }
+
+  /**
+   * How many files the transfer server sends at once; further requests wait in arrival order
+   * until a sender is free or their caller gives up.
+   *
+   * @return at least 1
+   */
+  public int transferConcurrency() {
+    return transferConcurrency;
+  }
+
+  /**
+   * This worker's id, which must be unique among the workers of one manager.
+   *
+   * @return the id, never blank
+   */
   public String workerId() {
     return workerId;
   }
 
-  /** The interface the transfer server listens on, or null for the one used to reach the manager. */
-  public String transferHost() {
-    return transferHost;
+  /**
+   * Describes the options for logs.
+   *
+   * @return the manager, the id and every option, with "detect" for resources to detect
+   */
+  @Override
+  public String toString() {
+    return "WorkerOptions[manager=" + managerHost + ":" + managerPort + ", id=" + workerId
+        + ", cores=" + (cores == null ? "detect" : cores)
+        + ", memoryMb=" + (memoryMb == null ? "detect" : memoryMb)
+        + ", diskMb=" + (diskMb == null ? "detect" : diskMb)
+        + ", gpus=" + (gpus == null ? "detect" : gpus)
+        + ", workspace=" + (workspace == null ? "temporary" : workspace)
+        + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout + "]";
   }
 
-  /** Builds {@link WorkerOptions}; setters validate and name the field on error. */
+  /** Collects {@link WorkerOptions}; every setter checks its value and returns this builder. */
   public static final class Builder {
     private final String managerHost;
     private final int managerPort;
@@ -121,95 +257,213 @@ public final class WorkerOptions {
     private Path workspace;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private String workerId;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private String transferHost;
+    private int transferPort;
+    private int transferConcurrency = DEFAULT_TRANSFER_CONCURRENCY;
+    private String workerId;
 
     private Builder(String managerHost, int managerPort) {
-      this.managerHost = Objects.requireNonNull(managerHost, "manager host");
-      if (managerPort < 1 || managerPort > 65535) {
-        throw new IllegalArgumentException("manager port must be 1..65535, got " + managerPort);
+      if (managerHost == null || managerHost.isBlank()) {
+        throw new IllegalArgumentException("managerHost must not be blank");
       }
+      if (managerPort < 1 || managerPort > 65535) {
+        throw new IllegalArgumentException("managerPort must be 1 to 65535, got " + managerPort);
+      }
+      this.managerHost = managerHost.strip();
       this.managerPort = managerPort;
     }
 
-    /** Cores to offer (more than 0). */
+    /**
+     * Sets the cores to offer instead of detecting them.
+     *
+     * @param n more than 0; fractions are allowed
+     * @return this builder
+     * @throws IllegalArgumentException if n is not a positive finite number
+     */
     public Builder cores(double n) {
-      if (!(n > 0)) {
-        throw new IllegalArgumentException("cores must be > 0, got " + n);
+      if (!(n > 0) || Double.isInfinite(n)) {
+        throw new IllegalArgumentException("cores must be a finite number greater than 0, got " + n);
       }
       cores = n;
       return this;
     }
 
-    /** Memory to offer, in MB (more than 0). */
+    /**
+     * Sets the memory to offer instead of detecting it.
+     *
+     * @param mb megabytes, more than 0
+     * @return this builder
+     * @throws IllegalArgumentException if mb is not positive
+     */
     public Builder memoryMb(long mb) {
       if (mb <= 0) {
-        throw new IllegalArgumentException("memory must be > 0 MB, got " + mb);
+        throw new IllegalArgumentException("memoryMb must be greater than 0, got " + mb);
       }
       memoryMb = mb;
       return this;
     }
 
-    /** Disk to offer, in MB (more than 0). */
+    /**
+     * Sets the disk to offer instead of detecting it.
+     *
+     * @param mb megabytes, more than 0
+     * @return this builder
+     * @throws IllegalArgumentException if mb is not positive
+     */
     public Builder diskMb(long mb) {
       if (mb <= 0) {
-        throw new IllegalArgumentException("disk must be > 0 MB, got " + mb);
+        throw new IllegalArgumentException("diskMb must be greater than 0, got " + mb);
       }
       diskMb = mb;
       return this;
     }
 
-    /** GPUs to offer (0 or more). */
+    /**
+     * Sets the GPUs to offer instead of detecting them.
+     *
+     * @param n 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if n is negative
+     */
     public Builder gpus(int n) {
       if (n < 0) {
-        throw new IllegalArgumentException("gpus must be >= 0, got " + n);
+        throw new IllegalArgumentException("gpus must be 0 or more, got " + n);
       }
       gpus = n;
       return this;
     }
 
-    /** The workspace directory, created if missing. */
+    /**
+     * Sets the workspace directory; it is created if missing. Forever-level files found in its
+     * cache are kept; every other cached file and old sandbox is deleted when the worker starts.
+     * Nothing else in the directory is touched.
+     *
+     * @param dir the directory
+     * @return this builder
+     * @throws IllegalArgumentException if dir is null
+     */
     public Builder workspace(Path dir) {
+      if (dir == null) {
+        throw new IllegalArgumentException("workspace must not be null");
+      }
       workspace = dir;
       return this;
     }
 
-    /** How long without tasks before the worker exits (positive). */
+    /**
+     * Sets how long the worker stays without tasks or fetches before it exits.
+     *
+     * @param d a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if d is null, zero or negative
+     */
     public Builder idleTimeout(Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("idle timeout must be positive, got " + d);
-      }
-      idleTimeout = d;
+      idleTimeout = positive("idleTimeout", d);
       return this;
     }
 
-    /** How long to keep trying to reach the manager (positive). */
+    /**
+     * Sets how long the worker keeps trying to reach its manager, at start and after losing it,
+     * with exponential back-off between attempts (100 ms doubling up to 3 s).
+     *
+     * @param d a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if d is null, zero or negative
+     */
     public Builder connectTimeout(Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("connect timeout must be positive, got " + d);
-      }
-      connectTimeout = d;
+      connectTimeout = positive("connectTimeout", d);
       return this;
     }
 
-    /** This worker's id. */
+    /**
+     * Sets the heartbeat interval used when the manager's Welcome does not give one.
+     *
+     * @param d a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if d is null, zero or negative
+     */
+    public Builder heartbeatInterval(Duration d) {
+      heartbeatInterval = positive("heartbeatInterval", d);
+      return this;
+    }
+
+    /**
+     * Sets the host the transfer server listens on and announces to the manager and peers.
+     *
+     * @param host a host name or address, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if host is blank
+     */
+    public Builder transferHost(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("transferHost must not be blank");
+      }
+      transferHost = host.strip();
+      return this;
+    }
+
+    /**
+     * Sets the port of the transfer server.
+     *
+     * @param port 0 for any free port, or 1 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if port is out of range
+     */
+    public Builder transferPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("transferPort must be 0 to 65535, got " + port);
+      }
+      transferPort = port;
+      return this;
+    }
+
+    /**
+     * Sets how many files the transfer server sends at once.
+     *
+     * @param n at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if n is less than 1
+     */
+    public Builder transferConcurrency(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("transferConcurrency must be at least 1, got " + n);
+      }
+      transferConcurrency = n;
+      return this;
+    }
+
+    /**
+     * Sets this worker's id.
+     *
+     * @param id letters, digits, '.', '_' or '-', at most 100 characters
+     * @return this builder
+     * @throws IllegalArgumentException if id is blank or holds other characters
+     */
     public Builder workerId(String id) {
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("worker id must not be blank");
+      if (id == null || !id.matches("[A-Za-z0-9._-]{1,100}")) {
+        throw new IllegalArgumentException(
+            "workerId must be 1 to 100 letters, digits, '.', '_' or '-', got '" + id + "'");
       }
       workerId = id;
       return this;
     }
 
-    /** The interface the transfer server listens on. */
-    public Builder transferHost(String host) {
-      transferHost = host;
-      return this;
-    }
-
-    /** The options. */
+    /**
+     * Builds the options.
+     *
+     * @return the immutable options
+     */
     public WorkerOptions build() {
       return new WorkerOptions(this);
+    }
+
+    private static Duration positive(String field, Duration d) {
+      Objects.requireNonNull(field);
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(field + " must be a positive duration, got " + d);
+      }
+      return d;
     }
   }
 }

@@ -1,0 +1,177 @@
+package io.tendril.worker.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one command to its end: a child process with a given working directory and exactly the
+ * given environment, standard input from /dev/null, standard output and error merged and captured
+ * up to a limit, an optional wall-time limit, and a kill of the whole process tree on request, on
+ * the wall-time limit, and of any process left over after the command exits.
+ *
+ * <p>Blocking; {@link #run()} runs on a pool thread while {@link #kill()} may come from any
+ * thread, before, during or after the run. Used for tasks ({@link TaskExecution}), mini-tasks and
+ * tar; the process tree is watched by a {@link ProcessTree}.
+ */
+final class CommandProcess {
+  /** How the command ended. */
+  enum End {
+    /** It exited by itself with an exit status. */
+    EXITED,
+    /** It was killed by a signal it did not get from the worker (exit status 129 to 192). */
+    SIGNALLED,
+    /** It ran past its wall-time limit and was killed. */
+    WALL_TIME,
+    /** It was killed on request, or never started because a kill came first. */
+    KILLED
+  }
+
+  /**
+   * What happened.
+   *
+   * @param end how it ended
+   * @param exitCode the exit status (128 + n for signal n, as a shell reports it), or -1 if none
+   * @param output the captured output
+   * @param truncated whether output beyond the limit was dropped
+   * @param wallMillis time from start to exit
+   * @param cpuMillis CPU time of the tree, as sampled
+   * @param peakMemoryMb largest resident memory of the tree, as sampled
+   * @param maxProcesses most processes alive at once, as sampled
+   */
+  record Outcome(End end, int exitCode, byte[] output, boolean truncated, long wallMillis, long cpuMillis,
+      long peakMemoryMb, int maxProcesses) {}
+
+  /** Exit statuses above this (and up to 128 + 64) are read as death by a signal. */
+  private static final int SIGNAL_BASE = 128;
+
+  /** How long the output may stay open after the tree has exited before it is abandoned. */
+  private static final long OUTPUT_LINGER_SECONDS = 5;
+
+  private final List<String> argv;
+  private final Path directory;
+  private final Map<String, String> environment;
+  private final int outputLimit;
+  private final Duration wallTime;
+  private final ScheduledExecutorService timers;
+  private boolean killed;
+  private volatile boolean started;
+  private ProcessTree tree;
+
+  /**
+   * Prepares a command; nothing runs until {@link #run()}.
+   *
+   * @param argv the program and its arguments
+   * @param directory the working directory
+   * @param environment the whole environment of the process
+   * @param outputLimit bytes of output to keep
+   * @param wallTime the wall-time limit, or null for none
+   * @param timers where the process tree is sampled
+   */
+  CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
+      Duration wallTime, ScheduledExecutorService timers) {
+    this.argv = List.copyOf(argv);
+    this.directory = directory;
+    this.environment = Map.copyOf(environment);
+    this.outputLimit = outputLimit;
+    this.wallTime = wallTime;
+    this.timers = timers;
+  }
+
+  /**
+   * Runs the command and waits for it (and its tree) to end.
+   *
+   * @return what happened
+   * @throws IOException if the process cannot be started
+   * @throws InterruptedException if interrupted; the tree is killed first
+   */
+  Outcome run() throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(argv)
+        .directory(directory.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    long start = System.nanoTime();
+    Process p;
+    ProcessTree t;
+    synchronized (this) {
+      if (killed) {
+        return new Outcome(End.KILLED, -1, new byte[0], false, 0, 0, 0, 0);
+      }
+      p = pb.start();
+      started = true;
+      t = new ProcessTree(p.toHandle());
+      tree = t;
+    }
+    t.startSampling(timers);
+    OutputCapture output = new OutputCapture(p.getInputStream(), outputLimit, "tendril-output-" + p.pid());
+    boolean overTime = false;
+    try {
+      if (wallTime == null) {
+        p.waitFor();
+      } else if (!p.waitFor(wallTime.toMillis(), TimeUnit.MILLISECONDS)) {
+        overTime = true;
+        t.kill();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+      long wall = (System.nanoTime() - start) / 1_000_000;
+      t.sample();
+      t.kill(Duration.ofMillis(500)); // whatever the command left running in the background
+      output.finish(OUTPUT_LINGER_SECONDS, TimeUnit.SECONDS);
+      int exit = p.isAlive() ? -1 : p.exitValue();
+      End end;
+      synchronized (this) {
+        if (killed) {
+          end = End.KILLED;
+        } else if (overTime) {
+          end = End.WALL_TIME;
+        } else if (exit > SIGNAL_BASE && exit <= SIGNAL_BASE + 64) {
+          end = End.SIGNALLED;
+        } else {
+          end = End.EXITED;
+        }
+      }
+      return new Outcome(end, exit, output.bytes(), output.truncated(), wall, t.cpuMillis(), t.peakMemoryMb(),
+          t.maxProcesses());
+    } catch (InterruptedException e) {
+      t.kill(Duration.ZERO);
+      throw e;
+    } finally {
+      t.stopSampling();
+    }
+  }
+
+  /**
+   * Kills the command's whole tree (SIGTERM, then SIGKILL after {@link ProcessTree#KILL_GRACE}),
+   * or keeps it from starting. Returns at once; the run reports {@link End#KILLED}.
+   */
+  void kill() {
+    ProcessTree t;
+    synchronized (this) {
+      if (killed) {
+        return;
+      }
+      killed = true;
+      t = tree;
+    }
+    if (t != null) {
+      Thread.ofPlatform().daemon().name("tendril-kill").start(t::kill);
+    }
+  }
+
+  /** Whether the process was started (a kill before {@link #run()} keeps it from starting). */
+  boolean started() {
+    return started;
+  }
+
+  /** The signal number of a shell-style exit status of a signalled command. */
+  static int signalOf(int exitCode) {
+    return exitCode - SIGNAL_BASE;
+  }
+}

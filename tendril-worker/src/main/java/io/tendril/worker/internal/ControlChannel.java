@@ -1,0 +1,226 @@
+package io.tendril.worker.internal;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.wire.ManagerMessage;
+import io.tendril.protocol.wire.WorkerMessage;
+import io.tendril.protocol.wire.WorkerServiceGrpc;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's end of {@code WorkerService.Connect}: opens the control stream, sends Hello first,
+ * hands every ManagerMessage to the worker's loop, and reconnects when the stream ends.
+ *
+ * <p>Attempts are made until the connect deadline (the connect timeout from the first attempt, or
+ * from the loss of an established connection), {@link #FIRST_RETRY} apart at first and doubling
+ * up to {@link #MAX_RETRY}, with 20% jitter. Each attempt uses a fresh gRPC channel, so gRPC's own
+ * reconnect back-off never delays it. A connection counts as established once the manager's
+ * Welcome arrives ({@link #established()}).
+ *
+ * <p>Loop-confined: every method runs on the worker's loop, and gRPC callbacks only post events
+ * there, tagged with the attempt they belong to so that a stale callback is ignored. Owned by the
+ * worker engine; its counterpart is the manager's worker endpoint.
+ */
+final class ControlChannel {
+  private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+
+  /** The delay before the second attempt. */
+  static final Duration FIRST_RETRY = Duration.ofMillis(100);
+
+  /** The longest delay between attempts. */
+  static final Duration MAX_RETRY = Duration.ofSeconds(3);
+
+  /** What the channel tells the worker, always on the loop. */
+  interface Listener {
+    /** The first message of every attempt. */
+    WorkerMessage hello();
+
+    /** A message of the current stream. */
+    void onMessage(ManagerMessage m);
+
+    /** An established connection ended; reconnection starts after this returns. */
+    void onLost(String reason);
+
+    /** The connect deadline passed without an established connection. */
+    void onUnreachable(String reason);
+  }
+
+  private final String host;
+  private final int port;
+  private final Duration connectTimeout;
+  private final EventLoop loop;
+  private final Outbox outbox;
+  private final Listener listener;
+
+  private ManagedChannel channel;
+  private int attempt;
+  private int retries;
+  private boolean established;
+  private boolean closed;
+  private long deadlineNanos;
+  private String lastFailure = "no answer to Hello";
+
+  /** Creates the channel to the manager at host:port; nothing happens until {@link #start()}. */
+  ControlChannel(String host, int port, Duration connectTimeout, EventLoop loop, Outbox outbox, Listener listener) {
+    this.host = host;
+    this.port = port;
+    this.connectTimeout = connectTimeout;
+    this.loop = loop;
+    this.outbox = outbox;
+    this.listener = listener;
+  }
+
+  /** Starts connecting, with a deadline of the connect timeout from now. */
+  void start() {
+    deadlineNanos = System.nanoTime() + connectTimeout.toNanos();
+    tryConnect();
+  }
+
+  /** Whether the manager has welcomed the current stream. */
+  boolean established() {
+    return established;
+  }
+
+  /** Marks the current stream as established (the manager's Welcome arrived). */
+  void welcomed() {
+    established = true;
+    retries = 0;
+  }
+
+  /** Gives up on the current stream (e.g. a silent manager) and reconnects as after a loss. */
+  void drop(String reason) {
+    if (closed) {
+      return;
+    }
+    outbox.abort(reason);
+    ended(attempt, reason);
+  }
+
+  /** Called by the loop's tick: gives up once the deadline passed without an established stream. */
+  void checkDeadline() {
+    if (!closed && !established && System.nanoTime() - deadlineNanos > 0) {
+      giveUp();
+    }
+  }
+
+  /** Ends the stream normally (the worker is leaving) and stops reconnecting. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    outbox.complete();
+    if (channel != null) {
+      channel.shutdown(); // lets the half-close reach the manager
+      try {
+        channel.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      shutdownChannel();
+    }
+  }
+
+  private void tryConnect() {
+    if (closed || established) {
+      return;
+    }
+    shutdownChannel();
+    channel = Transport.managerChannel(host, port);
+    int current = ++attempt;
+    log.debug("connecting to the manager at {}:{} (attempt {})", host, port, current);
+    StreamObserver<WorkerMessage> out = WorkerServiceGrpc.newStub(channel).connect(new Inbound(current));
+    outbox.attach(out);
+    outbox.send(listener.hello());
+  }
+
+  private void ended(int which, String reason) {
+    if (which != attempt || closed) {
+      return;
+    }
+    attempt++; // later callbacks of this stream are stale
+    outbox.detach();
+    if (established) {
+      established = false;
+      retries = 0;
+      deadlineNanos = System.nanoTime() + connectTimeout.toNanos();
+      log.warn("lost the manager at {}:{}: {}; reconnecting for up to {}", host, port, reason,
+          Durations.human(connectTimeout));
+      listener.onLost(reason);
+      if (closed) {
+        return;
+      }
+    } else {
+      lastFailure = reason;
+      log.debug("attempt to reach the manager at {}:{} failed: {}", host, port, reason);
+    }
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      giveUp();
+      return;
+    }
+    long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(retries, 10));
+    retries++;
+    delay = Math.round(delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    delay = Math.max(1, Math.min(delay, left / 1_000_000));
+    int expected = attempt;
+    loop.schedule(() -> {
+      if (attempt == expected) {
+        tryConnect();
+      }
+    }, delay);
+  }
+
+  private void giveUp() {
+    if (closed) {
+      return;
+    }
+    String reason = "could not reach the manager at " + host + ":" + port + " within "
+        + Durations.human(connectTimeout) + " (last attempt: " + lastFailure + ")";
+    outbox.abort("giving up");
+    closed = true;
+    shutdownChannel();
+    listener.onUnreachable(reason);
+  }
+
+  private void shutdownChannel() {
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
+  }
+
+  /** Receives one stream's messages and posts them to the loop. */
+  private final class Inbound implements StreamObserver<ManagerMessage> {
+    private final int which;
+
+    Inbound(int which) {
+      this.which = which;
+    }
+
+    @Override
+    public void onNext(ManagerMessage m) {
+      loop.post(() -> {
+        if (which == attempt && !closed) {
+          listener.onMessage(m);
+        }
+      });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      Status s = Status.fromThrowable(t);
+      String reason = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+      loop.post(() -> ended(which, reason));
+    }
+
+    @Override
+    public void onCompleted() {
+      loop.post(() -> ended(which, "the manager closed the connection"));
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.tendril.worker.internal;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.tendril.protocol.Protocol;
+import io.tendril.protocol.wire.EntryHeader;
+import io.tendril.protocol.wire.FileChunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Writes one cached file or directory to a {@code TransferService.Fetch} call in the stream format
+ * of docs/protocol.md: the root's entry header, then for a file its data in chunks of {@link
+ * Protocol#CHUNK_BYTES}, for a directory each entry below it (sorted, paths relative to the root,
+ * links followed) with its own header and chunks. The same format as the shared {@code
+ * EntryStreamer}; the receiving side is {@code EntryReceiver}.
+ *
+ * <p>Flow control: the sender runs on a thread of its own, never on the call's callback thread, and
+ * waits whenever the call is not ready; gRPC's on-ready callback wakes it. So at most one chunk
+ * and gRPC's small outbound buffer are held per transfer, whatever the file size. A receiver that
+ * takes nothing for {@link #STALL_TIME} is dropped.
+ *
+ * <p>Created by the {@link TransferServer} inside each call (where the handlers must be set) and run
+ * on one of its sender threads.
+ */
+final class EntrySender {
+  /** How long the receiver may accept nothing before the transfer is abandoned. */
+  static final Duration STALL_TIME = Duration.ofSeconds(120);
+
+  private final ServerCallStreamObserver<FileChunk> call;
+  private final Object ready = new Object();
+
+  /**
+   * Takes over a call's flow-control callbacks; must be called inside the service method.
+   *
+   * @param call the call to write to
+   */
+  EntrySender(ServerCallStreamObserver<FileChunk> call) {
+    this.call = call;
+    call.setOnReadyHandler(this::wake);
+    call.setOnCancelHandler(this::wake);
+  }
+
+  /** Whether the caller has gone (cancelled, or its deadline passed). */
+  boolean cancelled() {
+    return call.isCancelled();
+  }
+
+  /**
+   * Sends a file or directory; the caller completes the call.
+   *
+   * @param root the cached file or directory
+   * @return the data bytes sent
+   * @throws IOException if reading fails or the tree changes while it is sent
+   * @throws StatusRuntimeException if the caller went away or stopped reading
+   */
+  long send(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return sendFile(root, "");
+    }
+    header("", true, 0, false);
+    List<Path> entries;
+    try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
+      entries = walk.filter(p -> !p.equals(root)).sorted().toList();
+    }
+    long total = 0;
+    for (Path p : entries) {
+      String rel = root.relativize(p).toString();
+      if (Files.isDirectory(p)) {
+        header(rel, true, 0, false);
+      } else if (Files.isRegularFile(p)) {
+        total += sendFile(p, rel);
+      }
+    }
+    return total;
+  }
+
+  private long sendFile(Path file, String rel) throws IOException {
+    long size = Files.size(file);
+    header(rel, false, size, Files.isExecutable(file));
+    byte[] buffer = new byte[(int) Math.min(Protocol.CHUNK_BYTES, Math.max(1, size))];
+    long sent = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      while (sent < size) {
+        int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - sent));
+        if (n <= 0) {
+          throw new IOException(file.getFileName() + " shrank while being sent: " + sent + " of " + size + " bytes");
+        }
+        next(FileChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, n)).build());
+        sent += n;
+      }
+    }
+    return sent;
+  }
+
+  private void header(String path, boolean directory, long size, boolean executable) {
+    next(FileChunk.newBuilder().setHeader(EntryHeader.newBuilder()
+        .setPath(path).setDirectory(directory).setSize(size).setExecutable(executable)).build());
+  }
+
+  private void next(FileChunk chunk) {
+    awaitReady();
+    call.onNext(chunk);
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + STALL_TIME.toNanos();
+    synchronized (ready) {
+      while (!call.isReady() && !call.isCancelled()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw Status.DEADLINE_EXCEEDED
+              .withDescription("the receiver took nothing for " + STALL_TIME.toSeconds() + " s").asRuntimeException();
+        }
+        try {
+          ready.wait(Math.min(1000, Math.max(1, left / 1_000_000)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw Status.CANCELLED.withDescription("the worker is stopping").asRuntimeException();
+        }
+      }
+    }
+    if (call.isCancelled()) {
+      throw Status.CANCELLED.withDescription("the receiver went away").asRuntimeException();
+    }
+  }
+
+  private void wake() {
+    synchronized (ready) {
+      ready.notifyAll();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.tendril.worker.internal;
+
+import com.google.protobuf.ByteString;
+import io.tendril.protocol.CacheLevel;
+import io.tendril.protocol.Protocol;
+import io.tendril.protocol.Resources;
+import io.tendril.protocol.wire.Measured;
+import io.tendril.protocol.wire.Mount;
+import io.tendril.protocol.wire.OutputFile;
+import io.tendril.protocol.wire.OutputSpec;
+import io.tendril.protocol.wire.RunTask;
+import io.tendril.protocol.wire.TaskFinished;
+import io.tendril.protocol.wire.TaskResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one RunTask, on a pool thread: makes its sandbox, links its inputs, runs {@code
+ * /bin/sh -c command} there, turns the way it ended into a result code, moves the declared outputs
+ * into the cache when the command succeeded, deletes the sandbox, and builds the TaskFinished the
+ * manager receives.
+ *
+ * <p>Result codes: a kill on request is {@code CANCELLED}; the wall-time limit {@code
+ * MAX_WALL_TIME}; an exit status of 129 to 192 (a shell's report of death by a signal) {@code
+ * SIGNAL}; any other non-zero status {@code FAILURE}; a missing or refused output after a zero
+ * status {@code OUTPUT_MISSING}; a sandbox or spawn failure {@code WORKER_ERROR}. Outputs are only
+ * collected after a zero status; otherwise the TaskFinished lists none.
+ *
+ * <p>Created and started by the {@link TaskScheduler} on the worker's loop, which may call {@link
+ * #kill()} from there at any time. Its counterpart is the manager's handling of TaskFinished.
+ */
+final class TaskExecution {
+  private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
+
+  /** Captured output is capped here whatever the task asks, so that TaskFinished fits a message. */
+  static final int MAX_STDOUT_BYTES = Protocol.MAX_MESSAGE_BYTES / 2;
+
+  private final RunTask spec;
+  private final Resources allocation;
+  private final WorkerCache cache;
+  private final Path sandboxDir;
+  private final long startedAtMs;
+  private final CommandProcess process;
+
+  /** Prepares a run of a task in {@code sandboxDir} with the resources it was given. */
+  TaskExecution(RunTask spec, Resources allocation, WorkerCache cache, Path sandboxDir, long startedAtMs,
+      ScheduledExecutorService timers) {
+    this.spec = spec;
+    this.allocation = allocation;
+    this.cache = cache;
+    this.sandboxDir = sandboxDir;
+    this.startedAtMs = startedAtMs;
+    Duration wall = spec.getMaxWallTimeMs() > 0 ? Duration.ofMillis(spec.getMaxWallTimeMs()) : null;
+    this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir,
+        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall, timers);
+  }
+
+  /** The bytes of output to keep: the task's limit, the default when it gives none, never above the cap. */
+  static int stdoutLimit(RunTask spec) {
+    long asked = spec.getStdoutLimit() > 0 ? spec.getStdoutLimit() : Protocol.DEFAULT_STDOUT_LIMIT;
+    return (int) Math.min(asked, MAX_STDOUT_BYTES);
+  }
+
+  /** Whether the command was started (it counts as a task run). */
+  boolean spawned() {
+    return process.started();
+  }
+
+  /** Kills the command's process tree, or keeps it from starting; the result is CANCELLED. */
+  void kill() {
+    process.kill();
+  }
+
+  /**
+   * Runs the task to its end; never throws.
+   *
+   * @return the TaskFinished to send, with every field but the task id set
+   */
+  TaskFinished.Builder run() {
+    TaskFinished.Builder done = TaskFinished.newBuilder().setStartedAtMs(startedAtMs);
+    try (Sandbox box = new Sandbox(sandboxDir, cache.dir())) {
+      try {
+        for (Mount m : spec.getInputsList()) {
+          box.link(cache.path(m.getCacheName()), m.getSandboxName());
+        }
+      } catch (IOException | RuntimeException e) {
+        return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
+            .setMessage("cannot prepare the sandbox: " + e.getMessage())
+            .setFinishedAtMs(System.currentTimeMillis());
+      }
+      CommandProcess.Outcome o;
+      try {
+        o = process.run();
+      } catch (IOException | RuntimeException e) {
+        return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
+            .setMessage("cannot start /bin/sh: " + e.getMessage())
+            .setFinishedAtMs(System.currentTimeMillis());
+      }
+      done.setExitCode(o.exitCode())
+          .setStdout(ByteString.copyFrom(o.output()))
+          .setStdoutTruncated(o.truncated())
+          .setFinishedAtMs(System.currentTimeMillis())
+          .setMeasured(Measured.newBuilder().setWallTimeMs(o.wallMillis()).setCpuTimeMs(o.cpuMillis())
+              .setPeakMemoryMb(o.peakMemoryMb()).setMaxProcesses(o.maxProcesses()));
+      switch (o.end()) {
+        case KILLED -> {
+          return done.setResult(TaskResult.TASK_RESULT_CANCELLED).setMessage("killed at the manager's request");
+        }
+        case WALL_TIME -> {
+          return done.setResult(TaskResult.TASK_RESULT_MAX_WALL_TIME)
+              .setMessage("ran longer than its wall-time limit of " + spec.getMaxWallTimeMs() + " ms and was killed");
+        }
+        case SIGNALLED -> {
+          return done.setResult(TaskResult.TASK_RESULT_SIGNAL)
+              .setMessage("killed by signal " + CommandProcess.signalOf(o.exitCode()) + " (exit status " + o.exitCode() + ")");
+        }
+        default -> { }
+      }
+      if (o.exitCode() != 0) {
+        return done.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage("exited with status " + o.exitCode());
+      }
+      List<String> problems = collectOutputs(box, done);
+      if (!problems.isEmpty()) {
+        return done.setResult(TaskResult.TASK_RESULT_OUTPUT_MISSING).setMessage(String.join("; ", problems));
+      }
+      return done.setResult(TaskResult.TASK_RESULT_SUCCESS);
+    } catch (IOException e) {
+      return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
+          .setMessage("cannot create the sandbox " + sandboxDir + ": " + e.getMessage())
+          .setFinishedAtMs(System.currentTimeMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return done.setResult(TaskResult.TASK_RESULT_CANCELLED).setMessage("the worker is stopping")
+          .setFinishedAtMs(System.currentTimeMillis());
+    }
+  }
+
+  /** Moves each declared output into the cache; returns what went wrong, one entry per output. */
+  private List<String> collectOutputs(Sandbox box, TaskFinished.Builder done) {
+    List<String> problems = new ArrayList<>();
+    for (OutputSpec out : spec.getOutputsList()) {
+      OutputFile.Builder f = OutputFile.newBuilder().setSandboxName(out.getSandboxName())
+          .setCacheName(out.getCacheName());
+      try {
+        Optional<Sandbox.Output> found = box.output(out.getSandboxName());
+        if (found.isEmpty()) {
+          problems.add("output '" + out.getSandboxName() + "' was not created");
+        } else {
+          CacheLevel level = CacheLevel.fromWire(out.getLevel());
+          long size = found.get().copy()
+              ? cache.copyIn(found.get().path(), out.getCacheName(), level)
+              : cache.moveIn(found.get().path(), out.getCacheName(), level);
+          f.setPresent(true).setSize(size);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
+        problems.add(e.getMessage());
+      }
+      done.addOutputs(f);
+    }
+    return problems;
+  }
+}
