@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,5 +96,24 @@ class RunCommandTest {
     Run absent = tendril("run", dir.resolve("absent.makeflow").toString());
     assertThat(absent.exit).isEqualTo(2);
     assertThat(absent.err).contains("absent.makeflow");
+  }
+
+  @Test
+  void theReadmeWorkflowRuns() throws Exception {
+    Path example = Path.of("..", "examples", "wordcount");
+    for (String name : new String[] {"wordcount.makeflow", "part0.txt", "part1.txt", "part2.txt", "part3.txt"}) {
+      Files.copy(example.resolve(name), dir.resolve(name));
+    }
+    Run r = tendril("run", dir.resolve("wordcount.makeflow").toString());
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("6 rules: 6 succeeded, 0 failed, 0 skipped").contains("2 workers");
+    List<String> top = Files.readAllLines(dir.resolve("top.txt"));
+    assertThat(top).hasSize(5);
+    // The counts of all four parts add up: 4 parts x 2,500 lines x 8 words.
+    long total = 0;
+    for (String line : Files.readAllLines(dir.resolve("merged.txt"))) {
+      total += Long.parseLong(line.strip().split(" ")[0]);
+    }
+    assertThat(total).isEqualTo(4 * 2500 * 8);
   }
 }
