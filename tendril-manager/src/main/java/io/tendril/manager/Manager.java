@@ -89,6 +89,7 @@ public final class Manager implements AutoCloseable {
           .addService(ServerInterceptors.intercept(endpoint, new WorkerEndpoint.LocalAddressInterceptor()))
           .addService(transfers)
           .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+          .flowControlWindow(Protocol.TRANSFER_WINDOW_BYTES)
           .permitKeepAliveTime(1, TimeUnit.SECONDS)
           .build()
           .start();

@@ -72,7 +72,7 @@ final class OutputRetriever implements AutoCloseable {
 
   private ManagedChannel channel(String address) {
     return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
-        .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES).build());
+        .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES).flowControlWindow(Protocol.TRANSFER_WINDOW_BYTES).build());
   }
 
   @Override

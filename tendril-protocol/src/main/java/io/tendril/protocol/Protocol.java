@@ -15,6 +15,12 @@ public final class Protocol {
   /** Bytes of file data per FileChunk. */
   public static final int CHUNK_BYTES = 256 * 1024;
 
+  /**
+   * The HTTP/2 flow-control window of transfer connections: large enough that a fast receiver is
+   * never stalled waiting for window updates (gRPC's default is 1 MiB).
+   */
+  public static final int TRANSFER_WINDOW_BYTES = 8 * 1024 * 1024;
+
   /** The largest control or transfer message accepted, in bytes. */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 

@@ -42,6 +42,7 @@ final class Transport {
     return NettyChannelBuilder.forTarget(address)
         .usePlaintext()
         .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+        .flowControlWindow(Protocol.TRANSFER_WINDOW_BYTES)
         .build();
   }
 
@@ -60,6 +61,7 @@ final class Transport {
         .addService(service)
         .executor(executor)
         .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+        .flowControlWindow(Protocol.TRANSFER_WINDOW_BYTES)
         .build()
         .start();
   }
