@@ -375,6 +375,7 @@ public final class Manager implements AutoCloseable {
     }
     loop.stop();
     retriever.close();
+    transfers.close();
     log.close();
   }
 }

@@ -1,32 +1,41 @@
 package io.tendril.manager;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.tendril.protocol.transfer.EntryStreamer;
+import io.tendril.protocol.transfer.EntrySender;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The manager's {@code TransferService}: serves the local files and buffers declared at the
- * manager to the workers that fetch them, a bounded number at once. The files it may serve are
- * published here by {@link Manager} when declared; nothing else on the manager's disk is
- * reachable. The counterpart of the worker's fetcher.
+ * manager to the workers that fetch them. Each send runs on one of a fixed number of sender
+ * threads (so at most that many at once; later requests wait their turn) and is flow-controlled
+ * by {@link EntrySender}, never on the call's own thread. The files it may serve are published
+ * here by {@link Manager} when declared; nothing else on the manager's disk is reachable. The
+ * counterpart of the worker's fetcher.
  */
-final class ManagerTransferService extends TransferServiceGrpc.TransferServiceImplBase {
+final class ManagerTransferService extends TransferServiceGrpc.TransferServiceImplBase implements AutoCloseable {
   private final Map<String, DeclaredFile> served = new ConcurrentHashMap<>();
   private final Map<String, byte[]> buffers = new ConcurrentHashMap<>();
-  private final Semaphore slots;
+  private final ExecutorService senders;
   final AtomicLong bytesSent = new AtomicLong();
 
   ManagerTransferService(int concurrent) {
-    slots = new Semaphore(concurrent, true);
+    senders = Executors.newFixedThreadPool(concurrent, r -> {
+      Thread t = new Thread(r, "tendril-manager-send");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   void publish(DeclaredFile f, byte[] buffer) {
@@ -53,33 +62,47 @@ final class ManagerTransferService extends TransferServiceGrpc.TransferServiceIm
           "the manager serves no file named " + request.getCacheName()).asRuntimeException());
       return;
     }
-    boolean acquired = false;
+    ServerCallStreamObserver<FileChunk> call = (ServerCallStreamObserver<FileChunk>) out;
+    EntrySender sender = new EntrySender(call);
+    senders.execute(() -> send(f, call, sender));
+  }
+
+  private void send(DeclaredFile f, ServerCallStreamObserver<FileChunk> call, EntrySender sender) {
+    if (sender.cancelled()) {
+      return;
+    }
     try {
-      acquired = slots.tryAcquire(10, TimeUnit.MINUTES);
-      if (!acquired) {
-        out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the manager is busy serving files").asRuntimeException());
-        return;
-      }
-      long sent;
       byte[] bytes = buffers.get(f.cacheName());
+      long sent;
       if (bytes != null) {
-        sent = EntryStreamer.sendBytes(bytes, out);
+        sent = sender.sendBytes(bytes);
       } else {
-        java.nio.file.Path p = f.path().orElseThrow();
+        Path p = f.path().orElseThrow();
         if (!Files.exists(p)) {
-          out.onError(Status.NOT_FOUND.withDescription("local file " + p + " does not exist").asRuntimeException());
+          call.onError(Status.NOT_FOUND.withDescription("local file " + p + " does not exist").asRuntimeException());
           return;
         }
-        sent = EntryStreamer.send(p, out);
+        sent = sender.send(p);
       }
       bytesSent.addAndGet(sent);
-      out.onCompleted();
+      call.onCompleted();
+    } catch (StatusRuntimeException e) {
+      fail(call, e);
     } catch (Exception e) {
-      out.onError(Status.INTERNAL.withDescription("cannot send " + f + ": " + e).asRuntimeException());
-    } finally {
-      if (acquired) {
-        slots.release();
-      }
+      fail(call, Status.INTERNAL.withDescription("cannot send " + f + ": " + e).asRuntimeException());
     }
+  }
+
+  private static void fail(ServerCallStreamObserver<FileChunk> call, StatusRuntimeException e) {
+    try {
+      call.onError(e);
+    } catch (RuntimeException alreadyClosed) {
+      // The receiver went away first; nothing is left to tell it.
+    }
+  }
+
+  @Override
+  public void close() {
+    senders.shutdownNow();
   }
 }

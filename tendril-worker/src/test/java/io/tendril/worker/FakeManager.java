@@ -5,7 +5,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.Protocol;
-import io.tendril.protocol.transfer.EntryStreamer;
+import io.tendril.protocol.transfer.EntrySender;
 import io.tendril.protocol.wire.CacheUpdate;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
@@ -274,7 +274,7 @@ final class FakeManager implements AutoCloseable {
             .asRuntimeException());
         return;
       }
-      EntryStreamer.sendBytes(data, out);
+      new EntrySender((io.grpc.stub.ServerCallStreamObserver<FileChunk>) out).sendBytes(data);
       out.onCompleted();
     }
   }

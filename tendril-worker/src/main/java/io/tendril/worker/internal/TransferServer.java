@@ -1,5 +1,7 @@
 package io.tendril.worker.internal;
 
+import io.tendril.protocol.transfer.EntrySender;
+
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -1,4 +1,4 @@
-package io.tendril.worker.internal;
+package io.tendril.protocol.transfer;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -20,20 +20,19 @@ import java.util.stream.Stream;
  * Writes one cached file or directory to a {@code TransferService.Fetch} call in the stream format
  * of docs/protocol.md: the root's entry header, then for a file its data in chunks of {@link
  * Protocol#CHUNK_BYTES}, for a directory each entry below it (sorted, paths relative to the root,
- * links followed) with its own header and chunks. The same format as the shared {@code
- * EntryStreamer}; the receiving side is {@code EntryReceiver}.
+ * links followed) with its own header and chunks. The receiving side is {@link EntryReceiver}.
  *
  * <p>Flow control: the sender runs on a thread of its own, never on the call's callback thread, and
  * waits whenever the call is not ready; gRPC's on-ready callback wakes it. So at most one chunk
  * and gRPC's small outbound buffer are held per transfer, whatever the file size. A receiver that
  * takes nothing for {@link #STALL_TIME} is dropped.
  *
- * <p>Created by the {@link TransferServer} inside each call (where the handlers must be set) and run
- * on one of its sender threads.
+ * <p>Created by a transfer server (the worker's and the manager's) inside each call, where the
+ * handlers must be set, and run on one of that server's sender threads.
  */
-final class EntrySender {
+public final class EntrySender {
   /** How long the receiver may accept nothing before the transfer is abandoned. */
-  static final Duration STALL_TIME = Duration.ofSeconds(120);
+  public static final Duration STALL_TIME = Duration.ofSeconds(120);
 
   private final ServerCallStreamObserver<FileChunk> call;
   private final Object ready = new Object();
@@ -43,14 +42,14 @@ final class EntrySender {
    *
    * @param call the call to write to
    */
-  EntrySender(ServerCallStreamObserver<FileChunk> call) {
+  public EntrySender(ServerCallStreamObserver<FileChunk> call) {
     this.call = call;
     call.setOnReadyHandler(this::wake);
     call.setOnCancelHandler(this::wake);
   }
 
   /** Whether the caller has gone (cancelled, or its deadline passed). */
-  boolean cancelled() {
+  public boolean cancelled() {
     return call.isCancelled();
   }
 
@@ -62,7 +61,7 @@ final class EntrySender {
    * @throws IOException if reading fails or the tree changes while it is sent
    * @throws StatusRuntimeException if the caller went away or stopped reading
    */
-  long send(Path root) throws IOException {
+  public long send(Path root) throws IOException {
     if (!Files.isDirectory(root)) {
       return sendFile(root, "");
     }
@@ -81,6 +80,21 @@ final class EntrySender {
       }
     }
     return total;
+  }
+
+  /**
+   * Sends bytes held in memory as one file; the caller completes the call.
+   *
+   * @param data the bytes
+   * @return the data bytes sent
+   */
+  public long sendBytes(byte[] data) {
+    header("", false, data.length, false);
+    for (int off = 0; off < data.length; off += Protocol.CHUNK_BYTES) {
+      int n = Math.min(Protocol.CHUNK_BYTES, data.length - off);
+      next(FileChunk.newBuilder().setData(ByteString.copyFrom(data, off, n)).build());
+    }
+    return data.length;
   }
 
   private long sendFile(Path file, String rel) throws IOException {
@@ -124,7 +138,7 @@ final class EntrySender {
           ready.wait(Math.min(1000, Math.max(1, left / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw Status.CANCELLED.withDescription("the worker is stopping").asRuntimeException();
+          throw Status.CANCELLED.withDescription("the transfer server is stopping").asRuntimeException();
         }
       }
     }
