@@ -1,15 +1,17 @@
 package io.tendril.graph;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import io.tendril.graph.internal.Culler;
+import io.tendril.graph.internal.FlatKeys;
+import io.tendril.graph.internal.FusedKeyNames;
+import io.tendril.graph.internal.GraphIndex;
+import io.tendril.graph.internal.Inliner;
+import io.tendril.graph.internal.LinearFuser;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Owns the graph optimizations of Dask's {@code dask.optimization} (the classic tuple-graph
@@ -45,9 +47,6 @@ import java.util.regex.Pattern;
  * GraphException}.
  */
 public final class Optimize {
-  private static final Pattern HEX_WORD = Pattern.compile("[a-f]+");
-  private static final Pattern DATA_NAME = Pattern.compile("[a-f0-9]{32}");
-
   private Optimize() {}
 
   /**
@@ -87,43 +86,18 @@ public final class Optimize {
       throw new IllegalArgumentException(
           "keys is null: pass one key of the graph or a List of keys to keep");
     }
-    Graphs.Index g = Graphs.Index.of(dsk);
-    int n = g.n;
-    int[][] deps = new int[n][];
-    boolean[] needed = new boolean[n];
-    int[] queue = new int[Math.max(n, 1)];
-    int queued = 0;
-    for (Object k : Graphs.flattenKeys(keys)) {
-      int id = g.id(k);
-      if (id < 0) {
+    GraphIndex g = Graphs.index(dsk);
+    List<Object> wanted = FlatKeys.of(keys);
+    int[] roots = new int[wanted.size()];
+    for (int i = 0; i < roots.length; i++) {
+      Object k = wanted.get(i);
+      roots[i] = g.id(k);
+      if (roots[i] < 0) {
         throw new GraphException(
             Graphs.describeKey(k) + " is not a key in the graph; cull keeps what keys of the graph need, so ask only for keys it holds");
       }
-      if (!needed[id]) {
-        needed[id] = true;
-        queue[queued++] = id;
-      }
     }
-    Graphs.Index.Scanner scanner = g.scanner();
-    for (int q = 0; q < queued; q++) {
-      int id = queue[q];
-      deps[id] = scanner.scan(g.values[id]);
-      for (int d : deps[id]) {
-        if (!needed[d]) {
-          needed[d] = true;
-          queue[queued++] = d;
-        }
-      }
-    }
-    Map<Object, Object> graph = LinkedHashMap.newLinkedHashMap(queued);
-    Map<Object, Set<Object>> dependencies = LinkedHashMap.newLinkedHashMap(queued);
-    for (int id = 0; id < n; id++) {
-      if (needed[id]) {
-        graph.put(g.keys[id], g.values[id]);
-        dependencies.put(g.keys[id], g.keySet(deps[id]));
-      }
-    }
-    return new Culled(graph, dependencies);
+    return Culler.cull(g, roots);
   }
 
   /**
@@ -174,18 +148,7 @@ public final class Optimize {
       Collection<?> keys,
       boolean inlineConstants,
       Map<?, ? extends Collection<?>> dependencies) {
-    Graphs.Index g = Graphs.Index.of(dsk);
-    boolean[] chosen = new boolean[g.n];
-    if (keys != null) {
-      for (Object k : Graphs.flattenKeys(keys)) {
-        int id = g.id(k);
-        if (id >= 0) {
-          chosen[id] = true;
-        }
-      }
-    }
-    int[][] deps = g.dependencies(dependencies);
-    return g.toMap(inlineValues(g, chosen, inlineConstants, deps), null);
+    return Inliner.inline(Graphs.index(dsk), keys, inlineConstants, dependencies);
   }
 
   /**
@@ -238,44 +201,9 @@ public final class Optimize {
       Collection<?> fastFunctions,
       boolean inlineConstants,
       Map<?, ? extends Collection<?>> dependencies) {
-    Graphs.Index g = Graphs.Index.of(dsk);
-    Set<String> fast = functionNames(fastFunctions);
-    if (fast.isEmpty()) {
-      return g.toMap(g.values, null);
-    }
-    int n = g.n;
-    boolean[] output = new boolean[n];
-    if (outputKeys != null) {
-      for (Object k : Graphs.flattenKeys(outputKeys)) {
-        int id = g.id(k);
-        if (id >= 0) {
-          output[id] = true;
-        }
-      }
-    }
-    int[][] deps = g.dependencies(dependencies);
-    boolean[] hasDependents = new boolean[n];
-    for (int[] ds : deps) {
-      for (int d : ds) {
-        hasDependents[d] = true;
-      }
-    }
-    boolean[] chosen = new boolean[n];
-    boolean any = false;
-    for (int id = 0; id < n; id++) {
-      Object v = g.values[id];
-      if (v instanceof Task
-          && hasDependents[id]
-          && !output[id]
-          && fast.containsAll(Graphs.functionsOf(v))) {
-        chosen[id] = true;
-        any = true;
-      }
-    }
-    if (!any) {
-      return g.toMap(g.values, null);
-    }
-    return g.toMap(inlineValues(g, chosen, inlineConstants, deps), chosen);
+    GraphIndex g = Graphs.index(dsk); // the graph is checked before the functions
+    return Inliner.inlineFunctions(
+        g, outputKeys, functionNames(fastFunctions), inlineConstants, dependencies);
   }
 
   /**
@@ -322,236 +250,12 @@ public final class Optimize {
    */
   public static Fused fuse(
       Map<?, ?> dsk, Object keys, Map<?, ? extends Collection<?>> dependencies) {
-    Graphs.Index g = Graphs.Index.of(dsk);
-    int n = g.n;
-    int[][] deps = g.dependencies(dependencies);
-    boolean[] keep = null;
-    if (keys != null) {
-      keep = new boolean[n];
-      for (Object k : Graphs.flattenKeys(keys)) {
-        int id = g.id(k);
-        if (id >= 0) {
-          keep[id] = true;
-        }
-      }
-    }
-
-    // 1. Link each key with a single reader to that reader, if the reader reads nothing else.
-    int[] childToParent = new int[n];
-    Arrays.fill(childToParent, -1);
-    boolean[] unfusible = new boolean[n];
-    int[] linked = new int[n];
-    int linkedCount = 0;
-    for (int parent = 0; parent < n; parent++) {
-      int[] ds = deps[parent];
-      // Dask counts dependencies with repeats: (add, x, x) has two, so x stays apart.
-      boolean many =
-          ds.length > 1
-              || (ds.length == 1
-                  && (ds[0] == parent
-                      || Graphs.occurrences(g.values[parent], g.canonical(ds[0])) != 1));
-      for (int child : ds) {
-        if (keep != null && keep[child]) {
-          unfusible[child] = true;
-        } else if (childToParent[child] >= 0) {
-          childToParent[child] = -1;
-          unfusible[child] = true;
-        } else if (many) {
-          unfusible[child] = true;
-        } else if (!unfusible[child]) {
-          childToParent[child] = parent;
-          linked[linkedCount++] = child;
-        }
-      }
-    }
-    int[] parentToChild = new int[n];
-    Arrays.fill(parentToChild, -1);
-    for (int i = 0; i < linkedCount; i++) {
-      int child = linked[i];
-      if (childToParent[child] >= 0) {
-        parentToChild[childToParent[child]] = child;
-      }
-    }
-
-    // 2. Collect the chains, top first, taking links newest first as Dask's popitem does.
-    List<int[]> chains = new ArrayList<>();
-    IntBuffer chain = new IntBuffer();
-    for (int i = linkedCount - 1; i >= 0; i--) {
-      int child = linked[i];
-      int parent = childToParent[child];
-      if (parent < 0) {
-        continue;
-      }
-      childToParent[child] = -1;
-      chain.clear();
-      chain.add(child);
-      chain.add(parent);
-      while (childToParent[parent] >= 0) {
-        int next = childToParent[parent];
-        childToParent[parent] = -1;
-        if (next == child) {
-          throw new GraphException(linkCycle(chain, g.keys));
-        }
-        parent = next;
-        chain.add(parent);
-      }
-      chain.reverse();
-      int bottom = child;
-      while (parentToChild[bottom] >= 0 && childToParent[parentToChild[bottom]] == bottom) {
-        int below = parentToChild[bottom];
-        childToParent[below] = -1;
-        chain.add(below);
-        bottom = below;
-      }
-      chains.add(chain.toArray());
-    }
-
-    // 3. Fuse each chain into its top key, or into a new key that the top key aliases.
-    int chainCount = chains.size();
-    int[] chainOfTop = new int[n];
-    Arrays.fill(chainOfTop, -1);
-    boolean[] fusedAway = new boolean[n];
-    Object[] newKey = new Object[chainCount];
-    Object[] fusedValue = new Object[chainCount];
-    int[][] fusedDeps = new int[chainCount][];
-    Set<Object> taken = new HashSet<>();
-    int[] stamp = new int[n];
-    int[] seen = new int[n];
-    IntBuffer union = new IntBuffer();
-    for (int c = 0; c < chainCount; c++) {
-      int[] ch = chains.get(c);
-      int top = ch[0];
-      Object name = fusedKeyName(ch, g.keys);
-      if (name != null && (g.id(name) >= 0 || !taken.add(name))) {
-        name = null;
-      }
-      newKey[c] = name;
-      chainOfTop[top] = c;
-      Object val = g.values[ch[ch.length - 1]];
-      for (int i = ch.length - 2; i >= 0; i--) {
-        val = substitute(g.values[ch[i]], g.canonical(ch[i + 1]), val);
-      }
-      fusedValue[c] = val;
-      for (int i = 1; i < ch.length; i++) {
-        fusedAway[ch[i]] = true;
-        stamp[ch[i]] = c + 1;
-      }
-      union.clear();
-      for (int m : ch) {
-        for (int d : deps[m]) {
-          if (stamp[d] != c + 1 && seen[d] != c + 1) {
-            seen[d] = c + 1;
-            union.add(d);
-          }
-        }
-      }
-      fusedDeps[c] = union.toArray();
-    }
-
-    // 4. Point readers of renamed top keys at the new keys; emit in the input's order.
-    Function<Object, Object> renamed = canonical -> {
-      int id = g.idOfCanonical(canonical);
-      if (id >= 0 && chainOfTop[id] >= 0 && newKey[chainOfTop[id]] != null) {
-        return newKey[chainOfTop[id]];
-      }
-      return Graphs.KEEP;
-    };
-    Map<Object, Object> graph = LinkedHashMap.newLinkedHashMap(n + chainCount);
-    Map<Object, Set<Object>> dependencyMap = LinkedHashMap.newLinkedHashMap(n + chainCount);
-    for (int id = 0; id < n; id++) {
-      if (fusedAway[id]) {
-        continue;
-      }
-      int c = chainOfTop[id];
-      Object value = c < 0 ? g.values[id] : fusedValue[c];
-      int[] ds = c < 0 ? deps[id] : fusedDeps[c];
-      Object[] depKeys = new Object[ds.length];
-      boolean readsRenamed = false;
-      for (int j = 0; j < ds.length; j++) {
-        int d = ds[j];
-        if (chainOfTop[d] >= 0 && newKey[chainOfTop[d]] != null) {
-          depKeys[j] = newKey[chainOfTop[d]];
-          readsRenamed = true;
-        } else {
-          depKeys[j] = g.keys[d];
-        }
-      }
-      if (readsRenamed) {
-        value = Graphs.replaceKeys(value, renamed);
-      }
-      if (c >= 0 && newKey[c] != null) {
-        graph.put(newKey[c], value);
-        dependencyMap.put(newKey[c], new Graphs.KeySet(depKeys));
-        if (keep == null || keep[id]) {
-          graph.put(g.keys[id], newKey[c]);
-          dependencyMap.put(g.keys[id], new Graphs.KeySet(new Object[] {newKey[c]}));
-        }
-      } else {
-        graph.put(g.keys[id], value);
-        dependencyMap.put(g.keys[id], new Graphs.KeySet(depKeys));
-      }
-    }
-    return new Fused(graph, dependencyMap);
+    return LinearFuser.fuse(Graphs.index(dsk), keys, dependencies);
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  /**
-   * The values of a graph after inlining the chosen keys (and constants): inlined keys keep their
-   * place with their own references inlined. Decisions use {@code deps}; substitution reads the
-   * values.
-   */
-  private static Object[] inlineValues(
-      Graphs.Index g, boolean[] chosen, boolean inlineConstants, int[][] deps) {
-    int n = g.n;
-    boolean[] inlined = chosen.clone();
-    boolean any = false;
-    for (int id = 0; id < n; id++) {
-      Object v = g.values[id];
-      if (inlineConstants
-          && ((Keys.isKey(v) && g.id(v) >= 0) || (deps[id].length == 0 && !(v instanceof Task)))) {
-        inlined[id] = true;
-      }
-      any |= inlined[id];
-    }
-    if (!any) {
-      return g.values.clone();
-    }
-    // Inlined values must not refer to other inlined keys: compute them dependencies first.
-    Graphs.Index.Scanner scanner = g.scanner();
-    int[][] inlinedDeps = new int[n][];
-    IntBuffer buf = new IntBuffer();
-    for (int id = 0; id < n; id++) {
-      if (inlined[id]) {
-        buf.clear();
-        for (int d : scanner.scan(g.values[id])) {
-          if (inlined[d]) {
-            buf.add(d);
-          }
-        }
-        inlinedDeps[id] = buf.toArray();
-      }
-    }
-    int[] order = Graphs.topo(n, inlined, inlinedDeps, g.keys);
-    Object[] replacement = new Object[n];
-    Function<Object, Object> lookup = canonical -> {
-      int d = g.idOfCanonical(canonical);
-      return d >= 0 && inlined[d] ? replacement[d] : Graphs.KEEP;
-    };
-    for (int id : order) {
-      replacement[id] = Graphs.replaceKeys(g.values[id], lookup);
-    }
-    Object[] out = new Object[n];
-    for (int id = 0; id < n; id++) {
-      out[id] = inlined[id] ? replacement[id] : Graphs.replaceKeys(g.values[id], lookup);
-    }
-    return out;
-  }
-
-  private static Object substitute(Object value, Object canonicalKey, Object replacement) {
-    return Graphs.replaceKeys(value, k -> k.equals(canonicalKey) ? replacement : Graphs.KEEP);
-  }
-
+  /** The names of the fast functions given by the caller (kept here: it describes bad values). */
   private static Set<String> functionNames(Collection<?> functions) {
     Set<String> names = new HashSet<>();
     if (functions == null) {
@@ -571,43 +275,13 @@ public final class Optimize {
     return names;
   }
 
-  /** Describes a cycle of single-reader links, found while collecting chains. */
-  private static String linkCycle(IntBuffer upward, Object[] keys) {
-    // upward holds the cycle from a key up through its readers: that is the direction data flows.
-    List<Object> flow = new ArrayList<>();
-    for (int i = 0; i < upward.size(); i++) {
-      flow.add(keys[upward.get(i)]);
-    }
-    flow.add(keys[upward.get(0)]);
-    return Graphs.cycleMessage(flow);
-  }
-
   /**
    * Dask's {@code default_fused_linear_keys_renamer}: the name of a chain given top first, or null
-   * when the top key is neither a string nor a tuple key starting with a string.
+   * when the top key is neither a string nor a tuple key starting with a string. See {@link
+   * FusedKeyNames#of}.
    */
   static Object fusedKeyName(int[] chain, Object[] keys) {
-    Object top = keys[chain[0]];
-    String topName;
-    if (top instanceof String s) {
-      topName = s;
-    } else if (top instanceof Key k && k.size() > 0 && k.get(0) instanceof String s) {
-      topName = s;
-    } else {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = chain.length - 1; i >= 1; i--) {
-      sb.append(keySplit(keys[chain[i]])).append('-');
-    }
-    sb.append(topName);
-    if (top instanceof String) {
-      return sb.toString();
-    }
-    Key k = (Key) top;
-    Object[] parts = k.parts().toArray();
-    parts[0] = sb.toString();
-    return Key.of(parts);
+    return FusedKeyNames.of(chain, keys);
   }
 
   /**
@@ -617,103 +291,6 @@ public final class Optimize {
    * a key it cannot read (a number, an empty string) gives {@code Other}.
    */
   static String keySplit(Object key) {
-    Object s = key;
-    if (s instanceof Key k) {
-      if (k.size() == 0) {
-        return "Other";
-      }
-      s = k.get(0);
-    }
-    if (!(s instanceof String str)) {
-      return "Other";
-    }
-    String[] words = str.split("-", -1);
-    if (words[0].isEmpty()) {
-      return "Other";
-    }
-    String result;
-    if (!Character.isLetter(words[0].codePointAt(0))) {
-      result = strip(words[0].split(",", -1)[0], "'(\"");
-    } else {
-      result = words[0];
-    }
-    StringBuilder sb = new StringBuilder(result);
-    for (int i = 1; i < words.length; i++) {
-      String word = words[i];
-      if (isAlpha(word) && !(word.length() == 8 && HEX_WORD.matcher(word).lookingAt())) {
-        sb.append('-').append(word);
-      } else {
-        break;
-      }
-    }
-    result = sb.toString();
-    if (result.length() == 32 && DATA_NAME.matcher(result).lookingAt()) {
-      return "data";
-    }
-    if (result.isEmpty()) {
-      return "Other";
-    }
-    if (result.charAt(0) == '<') {
-      String inner = strip(result, "<>").strip();
-      if (inner.isEmpty()) {
-        return "Other";
-      }
-      String first = inner.split("\\s+")[0];
-      result = first.substring(first.lastIndexOf('.') + 1);
-    }
-    return result;
-  }
-
-  private static boolean isAlpha(String s) {
-    return !s.isEmpty() && s.codePoints().allMatch(Character::isLetter);
-  }
-
-  private static String strip(String s, String chars) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && chars.indexOf(s.charAt(from)) >= 0) {
-      from++;
-    }
-    while (to > from && chars.indexOf(s.charAt(to - 1)) >= 0) {
-      to--;
-    }
-    return s.substring(from, to);
-  }
-
-  /** A growable int list. */
-  private static final class IntBuffer {
-    private int[] data = new int[8];
-    private int size;
-
-    void add(int v) {
-      if (size == data.length) {
-        data = Arrays.copyOf(data, size * 2);
-      }
-      data[size++] = v;
-    }
-
-    int get(int i) {
-      return data[i];
-    }
-
-    int size() {
-      return size;
-    }
-
-    void clear() {
-      size = 0;
-    }
-
-    void reverse() {
-      for (int i = 0, j = size - 1; i < j; i++, j--) {
-        int t = data[i];
-        data[i] = data[j];
-        data[j] = t;
-      }
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(data, size);
-    }
+    return FusedKeyNames.keySplit(key);
   }
 }

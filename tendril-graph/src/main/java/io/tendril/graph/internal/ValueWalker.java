@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * never into maps or other literals, and reports strings, integral numbers and tuple keys (in
  * canonical form) to a consumer, which decides whether the graph holds them. Iterative, so values
  * nested 10^5 deep do not overflow the stack. Used by {@link GraphPlan} and by the public graph
- * utilities ({@code Graphs.dependencies}).
+ * utilities behind {@code Graphs} and {@code Optimize} ({@code GraphIndex}, {@code DependencyMaps}, {@code LinearFuser}).
  */
 public final class ValueWalker {
   private final ArrayDeque<Object> stack = new ArrayDeque<>();
