@@ -105,11 +105,6 @@ final class EventLoop {
     }
   }
 
-  /** Whether the caller is the loop thread. */
-  boolean inLoop() {
-    return Thread.currentThread() == thread;
-  }
-
   /** Stops the loop after the events already posted. */
   void stop() {
     CompletableFuture<Void> drained = new CompletableFuture<>();

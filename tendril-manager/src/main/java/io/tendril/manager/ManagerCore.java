@@ -57,6 +57,8 @@ final class ManagerCore {
   /** URLs whose last fetch failed, with the error: an input the user must fix. */
   private final Map<String, String> failedUrls = new HashMap<>();
   private long seq;
+  /** Cores of the connected workers (at least one each), kept as workers come and go. */
+  private double connectedCores;
   private final java.util.function.LongSupplier ids;
 
   long tasksSubmitted;
@@ -231,11 +233,7 @@ final class ManagerCore {
   }
 
   private void updateHungry() {
-    double cores = 0;
-    for (WorkerEntry w : workers.values()) {
-      cores += Math.max(1, w.total.cores());
-    }
-    int want = (int) Math.max(knobs.get("hungry-minimum"), cores * knobs.get("hungry-factor"));
+    int want = (int) Math.max(knobs.get("hungry-minimum"), connectedCores * knobs.get("hungry-factor"));
     hungry = Math.max(0, want - ready.size());
   }
 
@@ -410,6 +408,7 @@ final class ManagerCore {
     WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(), total, stream);
     connection.attach(w);
     workers.put(w.id, w);
+    connectedCores += Math.max(1, total.cores());
     managerAddresses.put(w, managerAddress);
     workersJoined++;
     for (io.tendril.protocol.wire.CachedFile c : h.getCachedList()) {
@@ -749,6 +748,7 @@ final class ManagerCore {
     }
     w.gone = true;
     workers.remove(w.id);
+    connectedCores -= Math.max(1, w.total.cores());
     withRoom.remove(w);
     managerAddresses.remove(w);
     workersLost++;

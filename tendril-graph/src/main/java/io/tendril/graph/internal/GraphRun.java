@@ -93,22 +93,6 @@ public final class GraphRun {
     return true;
   }
 
-  /**
-   * Marks the dependents of a computed entry as having one dependency fewer.
-   *
-   * @param id the computed entry
-   * @param onReady receives each dependent that became ready, in graph order
-   */
-  void releaseDependents(int id, java.util.function.IntConsumer onReady) {
-    int[] flat = plan.dependentFlat;
-    for (int j = plan.dependentFrom[id], e = plan.dependentFrom[id + 1]; j < e; j++) {
-      int d = flat[j];
-      if (decrement(waiting, d) == 0) {
-        onReady.accept(d);
-      }
-    }
-  }
-
   /** The first dependent of an entry that became ready, or -1; others go to {@code onReady}. */
   int releaseDependentsKeepOne(int id, java.util.function.IntConsumer onOthers) {
     int keep = -1;
@@ -138,11 +122,6 @@ public final class GraphRun {
   public void stop(RuntimeException cause) {
     failure.compareAndSet(null, cause);
     stopped = true;
-  }
-
-  /** Whether the run was stopped. */
-  boolean stopped() {
-    return stopped;
   }
 
   /**
