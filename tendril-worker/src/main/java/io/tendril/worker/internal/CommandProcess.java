@@ -2,6 +2,8 @@ package io.tendril.worker.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  * given environment, standard input from /dev/null, standard output and error merged and captured
  * up to a limit, an optional wall-time limit, and a kill of the whole process tree on request, on
  * the wall-time limit, and of any process left over after the command exits.
+ *
+ * <p>Output goes either to a file given by the caller (the command writes it directly, no thread
+ * of ours reads it while it runs; the first bytes are read back afterwards and the file deleted)
+ * or, without such a file, through a pipe drained by an {@link OutputCapture}. Tasks use a file:
+ * it costs no thread per task and no process can block on a full pipe.
  *
  * <p>Blocking; {@link #run()} runs on a pool thread while {@link #kill()} may come from any
  * thread, before, during or after the run. Used for tasks ({@link TaskExecution}), mini-tasks and
@@ -59,6 +66,7 @@ final class CommandProcess {
   private final int outputLimit;
   private final Duration wallTime;
   private final ScheduledExecutorService timers;
+  private final Path outputFile;
   private boolean killed;
   private volatile boolean started;
   private ProcessTree tree;
@@ -75,6 +83,24 @@ final class CommandProcess {
    */
   CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
       Duration wallTime, ScheduledExecutorService timers) {
+    this(argv, directory, environment, outputLimit, wallTime, timers, null);
+  }
+
+  /**
+   * Prepares a command whose output goes to a file; nothing runs until {@link #run()}.
+   *
+   * @param argv the program and its arguments
+   * @param directory the working directory
+   * @param environment the whole environment of the process
+   * @param outputLimit bytes of output to keep
+   * @param wallTime the wall-time limit, or null for none
+   * @param timers where the process tree is sampled
+   * @param outputFile where the output is written (replaced, and deleted after the run), or null
+   *     to capture it through a pipe
+   */
+  CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
+      Duration wallTime, ScheduledExecutorService timers, Path outputFile) {
+    this.outputFile = outputFile;
     this.argv = List.copyOf(argv);
     this.directory = directory;
     this.environment = Map.copyOf(environment);
@@ -95,6 +121,9 @@ final class CommandProcess {
         .directory(directory.toFile())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (outputFile != null) {
+      pb.redirectOutput(outputFile.toFile());
+    }
     pb.environment().clear();
     pb.environment().putAll(environment);
     long start = System.nanoTime();
@@ -110,7 +139,9 @@ final class CommandProcess {
       tree = t;
     }
     t.startSampling(timers);
-    OutputCapture output = new OutputCapture(p.getInputStream(), outputLimit, "tendril-output-" + p.pid());
+    OutputCapture output = outputFile == null
+        ? new OutputCapture(p.getInputStream(), outputLimit, "tendril-output-" + p.pid())
+        : null;
     boolean overTime = false;
     try {
       if (wallTime == null) {
@@ -123,7 +154,16 @@ final class CommandProcess {
       long wall = (System.nanoTime() - start) / 1_000_000;
       t.sample();
       t.kill(Duration.ofMillis(500)); // whatever the command left running in the background
-      output.finish(OUTPUT_LINGER_SECONDS, TimeUnit.SECONDS);
+      byte[] kept;
+      boolean truncated;
+      if (output != null) {
+        output.finish(OUTPUT_LINGER_SECONDS, TimeUnit.SECONDS);
+        kept = output.bytes();
+        truncated = output.truncated();
+      } else {
+        kept = readHead(outputFile, outputLimit);
+        truncated = Files.size(outputFile) > kept.length;
+      }
       int exit = p.isAlive() ? -1 : p.exitValue();
       End end;
       synchronized (this) {
@@ -137,13 +177,23 @@ final class CommandProcess {
           end = End.EXITED;
         }
       }
-      return new Outcome(end, exit, output.bytes(), output.truncated(), wall, t.cpuMillis(), t.peakMemoryMb(),
+      return new Outcome(end, exit, kept, truncated, wall, t.cpuMillis(), t.peakMemoryMb(),
           t.maxProcesses());
     } catch (InterruptedException e) {
       t.kill(Duration.ZERO);
       throw e;
     } finally {
       t.stopSampling();
+      if (outputFile != null) {
+        Files.deleteIfExists(outputFile);
+      }
+    }
+  }
+
+  /** The first {@code limit} bytes of a file. */
+  private static byte[] readHead(Path file, int limit) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(limit);
     }
   }
 

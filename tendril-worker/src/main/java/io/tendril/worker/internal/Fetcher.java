@@ -96,7 +96,8 @@ final class Fetcher implements AutoCloseable {
         box.link(cache.path(m.getCacheName()), m.getSandboxName());
       }
       CommandProcess p = new CommandProcess(List.of("/bin/sh", "-c", mini.getCommand()), box.dir(),
-          TaskEnvironment.build(box.dir(), null, mini.getEnvMap()), MINI_TASK_OUTPUT_BYTES, null, timers);
+          TaskEnvironment.build(box.dir(), null, mini.getEnvMap()), MINI_TASK_OUTPUT_BYTES, null, timers,
+          dir.resolveSibling(dir.getFileName() + ".out"));
       cancellation.onCancel(p::kill);
       CommandProcess.Outcome o = p.run();
       String what = "mini-task '" + mini.getCommand() + "'";

@@ -1,10 +1,14 @@
 package io.tendril.worker.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +32,16 @@ final class ProcessTree {
   /** How often the tree is sampled. */
   static final Duration SAMPLE_INTERVAL = Duration.ofMillis(200);
 
+  /** When the first sample is taken after the start. */
+  static final Duration FIRST_SAMPLE = Duration.ofMillis(20);
+
   /** How long a tree has between SIGTERM and SIGKILL. */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   private static final long PAGE_BYTES = 4096;
+
+  /** Whether this kernel lists a thread's children in /proc (CONFIG_PROC_CHILDREN). */
+  private static final boolean PROC_CHILDREN = Files.isReadable(Path.of("/proc/thread-self/children"));
 
   private final ProcessHandle root;
   private final Map<ProcessHandle, Long> cpuMillis = new ConcurrentHashMap<>();
@@ -45,9 +55,13 @@ final class ProcessTree {
     cpuMillis.put(root, 0L);
   }
 
-  /** Samples now and then every {@link #SAMPLE_INTERVAL} on the given timer until stopped. */
+  /**
+   * Samples after {@link #FIRST_SAMPLE} and then every {@link #SAMPLE_INTERVAL} on the given timer
+   * until stopped. A command that ends sooner costs no sample but the final one.
+   */
   synchronized void startSampling(ScheduledExecutorService timers) {
-    sampling = timers.scheduleWithFixedDelay(this::sample, 0, SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    sampling = timers.scheduleWithFixedDelay(this::sample, FIRST_SAMPLE.toMillis(), SAMPLE_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Stops sampling. */
@@ -128,13 +142,46 @@ final class ProcessTree {
         out.add(p);
       }
     }
-    for (ProcessHandle p : Set.copyOf(out)) {
-      p.descendants().forEach(d -> {
-        out.add(d);
-        cpuMillis.putIfAbsent(d, 0L);
-      });
+    ArrayDeque<ProcessHandle> parents = new ArrayDeque<>(out);
+    while (!parents.isEmpty()) {
+      for (ProcessHandle d : children(parents.poll())) {
+        if (out.add(d)) {
+          cpuMillis.putIfAbsent(d, 0L);
+          parents.add(d);
+        }
+      }
     }
     out.removeIf(p -> !p.isAlive());
+    return out;
+  }
+
+  /**
+   * The children of a process, read from {@code /proc/PID/task/TID/children} (a few small reads
+   * for a process and its threads) where the kernel offers it; elsewhere from {@link
+   * ProcessHandle#children()}, which scans every process on the machine.
+   */
+  private static List<ProcessHandle> children(ProcessHandle parent) {
+    if (!PROC_CHILDREN) {
+      return parent.children().toList();
+    }
+    List<ProcessHandle> out = new ArrayList<>();
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(parent.pid()), "task"))) {
+      for (Path thread : threads) {
+        String list;
+        try {
+          list = Files.readString(thread.resolve("children"));
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        for (String pid : list.trim().split(" ")) {
+          if (!pid.isEmpty()) {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(out::add);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The parent ended: its children, if any, are found through the remembered members.
+    }
     return out;
   }
 

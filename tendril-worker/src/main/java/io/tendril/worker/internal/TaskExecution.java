@@ -59,7 +59,8 @@ final class TaskExecution {
     this.startedAtMs = startedAtMs;
     Duration wall = spec.getMaxWallTimeMs() > 0 ? Duration.ofMillis(spec.getMaxWallTimeMs()) : null;
     this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir,
-        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall, timers);
+        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall, timers,
+        sandboxDir.resolveSibling(sandboxDir.getFileName() + ".out"));
   }
 
   /** The bytes of output to keep: the task's limit, the default when it gives none, never above the cap. */
