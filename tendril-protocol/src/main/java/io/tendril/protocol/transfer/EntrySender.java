@@ -1,6 +1,7 @@
 package io.tendril.protocol.transfer;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -100,15 +101,16 @@ public final class EntrySender {
   private long sendFile(Path file, String rel) throws IOException {
     long size = Files.size(file);
     header(rel, false, size, Files.isExecutable(file));
-    byte[] buffer = new byte[(int) Math.min(Protocol.CHUNK_BYTES, Math.max(1, size))];
     long sent = 0;
     try (InputStream in = Files.newInputStream(file)) {
       while (sent < size) {
-        int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - sent));
-        if (n <= 0) {
-          throw new IOException(file.getFileName() + " shrank while being sent: " + sent + " of " + size + " bytes");
+        // A fresh array per chunk, handed to the message without a copy: nothing writes it again.
+        byte[] buffer = new byte[(int) Math.min(Protocol.CHUNK_BYTES, size - sent)];
+        int n = in.readNBytes(buffer, 0, buffer.length);
+        if (n < buffer.length) {
+          throw new IOException(file.getFileName() + " shrank while being sent: " + (sent + n) + " of " + size + " bytes");
         }
-        next(FileChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, n)).build());
+        next(FileChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(buffer)).build());
         sent += n;
       }
     }
