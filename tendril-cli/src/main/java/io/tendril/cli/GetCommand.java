@@ -9,6 +9,10 @@ import io.tendril.graph.json.FunctionResolver;
 import io.tendril.graph.json.GraphFormatException;
 import io.tendril.graph.json.GraphJson;
 import io.tendril.graph.json.Json;
+import io.tendril.manager.GetOptions;
+import io.tendril.manager.Manager;
+import io.tendril.manager.ManagerOptions;
+import io.tendril.manager.ManagerStats;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,6 +81,19 @@ final class GetCommand implements Callable<Integer> {
       description = "Jars and class folders (separated by ':', ';' on Windows) holding the static methods that graph files name as \"com.example.Cls::method\".")
   String classpath;
 
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Run the graph on N local worker processes with an embedded manager; with 0 and --port, "
+          + "wait for workers started elsewhere with `tendril worker HOST:PORT`. Without it, a local scheduler runs it.")
+  Integer workers;
+
+  @Option(names = "--port", paramLabel = "P",
+      description = "The manager's port when the graph runs on workers (default: any free port).")
+  Integer port;
+
+  @Option(names = "--run-dir", paramLabel = "DIR",
+      description = "Where the manager writes its transaction log and workers their workspaces (default: a new temporary directory).")
+  Path runDir;
+
   @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Show a progress bar on stderr when it is a terminal and the run is long (default: on).")
   boolean progress;
@@ -91,6 +108,11 @@ final class GetCommand implements Callable<Integer> {
       ClassLoader loader = classLoader();
       Map<Object, Object> dsk = GraphJson.read(graphFile, new FunctionResolver(loader));
       Map<?, ?> graph = optimized(dsk, requested);
+      if (workers != null || port != null) {
+        out.println(Json.write(onWorkers(graph, requested, err)));
+        out.flush();
+        return ExitCodes.OK;
+      }
       if (progress && ProgressBar.stderrIsTerminal()) {
         local = local.withCallbacks(new ProgressBar(System.err));
       }
@@ -114,6 +136,75 @@ final class GetCommand implements Callable<Integer> {
       err.println("tendril: cannot read " + graphFile + ": " + e);
       return ExitCodes.BAD_INPUT;
     }
+  }
+
+  /**
+   * Runs the graph on worker processes: an embedded manager with {@code --workers N} local
+   * workers, or external workers joining at {@code --port}. User functions from {@code
+   * --classpath} travel to the workers; a summary line on stderr tells how much moved.
+   */
+  private Object onWorkers(Map<?, ?> graph, Object requested, PrintWriter err) throws IOException {
+    int n = workers == null ? 0 : workers;
+    if (n < 0) {
+      throw new UsageException("--workers must be 0 or more, got " + n);
+    }
+    if (n == 0 && port == null) {
+      throw new UsageException("--workers 0 needs --port P, where workers started with `tendril worker HOST:P` join");
+    }
+    Path run = runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("tendril-get-");
+    ManagerOptions options = ManagerOptions.builder()
+        .host(n > 0 ? "127.0.0.1" : ManagerOptions.DEFAULT_HOST)
+        .port(port == null ? 0 : port).name("tendril-get").runDirectory(run).build();
+    GetOptions get = GetOptions.defaults().environment(classpathEntries());
+    if (progress && ProgressBar.stderrIsTerminal()) {
+      get.progress((done, total) -> {
+        if (done == total || done % 100 == 0) {
+          err.print("\r" + done + "/" + total + " tasks");
+          if (done == total) {
+            err.println();
+          }
+          err.flush();
+        }
+      });
+    }
+    try (Manager manager = new Manager(options);
+        LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run) : null) {
+      if (n == 0) {
+        err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
+        err.flush();
+      }
+      long start = System.nanoTime();
+      Object result = manager.get(graph, requested, get);
+      ManagerStats s = manager.stats();
+      err.printf("tendril: %d tasks in %.2f s on %d workers; %s moved between workers, %s returned to the manager%n",
+          s.tasksDone(), (System.nanoTime() - start) / 1e9, s.workersJoined(), bytes(s.peerBytes()),
+          bytes(s.bytesReceivedByManager()));
+      err.flush();
+      return result;
+    }
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    if (n < 1024 * 1024) {
+      return String.format("%.1f KiB", n / 1024.0);
+    }
+    return String.format("%.1f MiB", n / (1024.0 * 1024));
+  }
+
+  /** The --classpath entries, the environment of the functions on the workers. */
+  private List<Path> classpathEntries() {
+    List<Path> out = new ArrayList<>();
+    if (classpath != null) {
+      for (String entry : classpath.split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          out.add(Path.of(entry));
+        }
+      }
+    }
+    return out;
   }
 
   /** Bad command-line usage found after parsing. */

@@ -168,6 +168,27 @@ class GetCommandTest {
   }
 
   @Test
+  void theMainJobRunsOnLocalWorkersAndOnlyTheSummaryComesBack() {
+    Path example = Path.of("..", "examples", "histogram.json");
+    Run local = tendril("get", example.toString(), "summary");
+    Run r = tendril("get", example.toString(), "summary", "--workers", "2", "--run-dir", dir.resolve("run").toString());
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).isEqualTo(local.out).startsWith("{\"entries\":51186069,");
+    // One line tells what moved: 512 calls, the intermediate histograms between workers, a few
+    // hundred bytes (the summary) back to the manager.
+    assertThat(r.err).containsPattern("tendril: 512 tasks in [0-9.]+ s on 2 workers; [0-9.]+ [KM]?i?B moved between workers, [0-9]+ B returned to the manager");
+    assertThat(dir.resolve("run/transactions.jsonl")).exists();
+  }
+
+  @Test
+  void workersWithoutAWayToJoinAreAUsageError() throws IOException {
+    Path g = file("g.json", GRAPH);
+    Run r = tendril("get", g.toString(), "z", "--workers", "0");
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains("--workers 0 needs --port");
+  }
+
+  @Test
   void realProcessExitCodesAndStreams() throws Exception {
     Path g = file("g.json", GRAPH);
     String java = ProcessHandle.current().info().command().orElse("java");

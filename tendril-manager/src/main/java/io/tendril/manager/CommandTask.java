@@ -1,13 +1,16 @@
 package io.tendril.manager;
 
+import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
+import io.tendril.protocol.wire.FunctionCall;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A shell command with declared input and output files and resources, run on a worker in its own
@@ -38,6 +41,10 @@ public final class CommandTask {
   private final int maxRetries;
   private final Duration maxWallTime;
   private final String tag;
+  /** For a function call: what the worker's library runs; null for a command. */
+  private final FunctionCall call;
+  /** Where the loop hands the finished task instead of the manager's completed queue, or null. */
+  private final Consumer<CommandTask> onDone;
 
   private volatile long id = -1;
   private volatile TaskOutcome outcome;
@@ -53,6 +60,8 @@ public final class CommandTask {
     this.maxRetries = b.maxRetries;
     this.maxWallTime = b.maxWallTime;
     this.tag = b.tag;
+    this.call = b.call;
+    this.onDone = b.onDone;
   }
 
   /**
@@ -130,6 +139,21 @@ public final class CommandTask {
 
   void finish(TaskOutcome o) {
     outcome = o;
+  }
+
+  /** The function call this task runs in a library, or null for a command. */
+  FunctionCall call() {
+    return call;
+  }
+
+  /** Where the finished task goes instead of {@link Manager#await}, or null. */
+  Consumer<CommandTask> onDone() {
+    return onDone;
+  }
+
+  /** The encoded exception of a function call that threw; empty otherwise. */
+  byte[] failure() {
+    return outcome().failure();
   }
 
   /** Whether the task is done and its outcome can be read. */
@@ -212,6 +236,8 @@ public final class CommandTask {
     private int maxRetries;
     private Duration maxWallTime;
     private String tag;
+    private FunctionCall call;
+    private Consumer<CommandTask> onDone;
 
     private Builder(String command) {
       if (command == null || command.isBlank()) {
@@ -338,6 +364,18 @@ public final class CommandTask {
     /** A tag, for {@link Manager#cancelByTag}. */
     public Builder tag(String t) {
       tag = Objects.requireNonNull(t, "tag");
+      return this;
+    }
+
+    /** Makes the task a function call run in a library; the command is then only its label. */
+    Builder call(FunctionCall c) {
+      call = Objects.requireNonNull(c, "call");
+      return this;
+    }
+
+    /** Hands the finished task to a listener (on the manager's loop) instead of {@link Manager#await}. */
+    Builder onDone(Consumer<CommandTask> listener) {
+      onDone = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.tendril.manager;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.tendril.graph.Scheduler;
 import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
 import java.io.IOException;
@@ -41,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * CommandTask#resultCode()}), never an exception; misuse (an undeclared file, a task submitted
  * twice) is an exception saying what to do.
  */
-public final class Manager implements AutoCloseable {
+public final class Manager implements AutoCloseable, Scheduler {
   private final ManagerOptions options;
   private final Path runDirectory;
   private final TransactionLog log;
@@ -55,6 +56,7 @@ public final class Manager implements AutoCloseable {
   private final AtomicLong outstanding = new AtomicLong();
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final Environment environment = new Environment(this);
 
   /**
    * Starts a manager and listens at once.
@@ -123,7 +125,38 @@ public final class Manager implements AutoCloseable {
     return log.file();
   }
 
-  private void requireOpen() {
+  /**
+   * Runs a task graph on the workers and returns the requested keys' results, as the local
+   * schedulers do: each task of the graph becomes a function call in a library on a worker, its
+   * result stays on that worker until a consumer needs it, and only the requested results come
+   * back. Uses {@link GetOptions#defaults()}.
+   *
+   * @param dsk the graph: keys to literals, keys or {@link io.tendril.graph.Task}s
+   * @param keys one key or nested lists of keys
+   * @return the results, in the nesting of {@code keys}
+   * @throws io.tendril.graph.TaskFailedException if a task threw (its cause is a {@link
+   *     RemoteTaskException}) or could not be sent or run
+   * @throws io.tendril.graph.GraphException if the graph has a cycle or lacks a key
+   */
+  @Override
+  public Object get(Map<?, ?> dsk, Object keys) {
+    return get(dsk, keys, GetOptions.defaults());
+  }
+
+  /**
+   * Runs a task graph on the workers with options; see {@link #get(Map, Object)}.
+   *
+   * @param dsk the graph
+   * @param keys one key or nested lists of keys
+   * @param options resources, retries, transfers, environment, allowed classes, progress
+   * @return the results, in the nesting of {@code keys}
+   */
+  public Object get(Map<?, ?> dsk, Object keys, GetOptions options) {
+    requireOpen();
+    return new ClusterGet(this, environment, dsk, keys, options).run();
+  }
+
+  void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the manager is closed");
     }
@@ -221,14 +254,26 @@ public final class Manager implements AutoCloseable {
    * modification time, so a changed file is a new file to the workers.
    */
   public DeclaredFile declareFile(Path path, CacheLevel level) {
-    requireLevel(level);
     Path abs = path.toAbsolutePath().normalize();
-    long size = -1;
     String stamp = "absent";
     try {
       if (Files.exists(abs)) {
+        stamp = (Files.isDirectory(abs) ? 0 : Files.size(abs)) + ":" + Files.getLastModifiedTime(abs).toMillis();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + abs, e);
+    }
+    return declareFile(abs, level, stamp);
+  }
+
+  /** Declares a file or directory whose identity the caller stamped (see {@link Environment}). */
+  DeclaredFile declareFile(Path path, CacheLevel level, String stamp) {
+    requireLevel(level);
+    Path abs = path.toAbsolutePath().normalize();
+    long size = -1;
+    try {
+      if (Files.exists(abs)) {
         size = Files.isDirectory(abs) ? 0 : Files.size(abs);
-        stamp = size + ":" + Files.getLastModifiedTime(abs).toMillis();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + abs, e);
@@ -310,7 +355,9 @@ public final class Manager implements AutoCloseable {
       Path tmp = Files.createTempFile("tendril-fetch-", ".bin");
       try {
         retriever.fetchTo(address, file.cacheName(), tmp, -1);
-        return Files.readAllBytes(tmp);
+        byte[] bytes = Files.readAllBytes(tmp);
+        loop.post(() -> core.onFetched(file.cacheName(), address, bytes.length));
+        return bytes;
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -40,6 +40,7 @@ import java.util.concurrent.BlockingQueue;
  * idle} subsets for dispatch; {@code files} by cache name.
  */
 final class ManagerCore {
+  private static final byte[] NO_BYTES = new byte[0];
   final Knobs knobs = new Knobs();
   final TransactionLog log;
   final Staging staging = new Staging(this);
@@ -370,8 +371,13 @@ final class ManagerCore {
     t.ended = null;
     t.finished = null;
     RunTask.Builder run = RunTask.newBuilder()
-        .setTaskId(t.id)
-        .setCommand(t.spec.command())
+        .setTaskId(t.id);
+    if (t.spec.call() != null) {
+      run.setCall(t.spec.call());
+    } else {
+      run.setCommand(t.spec.command());
+    }
+    run
         .putAllEnv(t.spec.env())
         .setResources(alloc.toWire())
         .setCategory(t.spec.category())
@@ -513,8 +519,8 @@ final class ManagerCore {
         "cpu_time_ms", f.getMeasured().getCpuTimeMs(), "message", f.getMessage().isEmpty() ? null : f.getMessage());
     switch (f.getResult()) {
       case TASK_RESULT_SUCCESS -> onSuccess(t, w, f);
-      case TASK_RESULT_FAILURE, TASK_RESULT_SIGNAL, TASK_RESULT_OUTPUT_MISSING, TASK_RESULT_MAX_WALL_TIME ->
-          onApplicationFailure(t, f);
+      case TASK_RESULT_FAILURE, TASK_RESULT_SIGNAL, TASK_RESULT_OUTPUT_MISSING, TASK_RESULT_MAX_WALL_TIME,
+          TASK_RESULT_EXCEPTION -> onApplicationFailure(t, f);
       case TASK_RESULT_INPUT_MISSING -> onInputMissing(t, f);
       case TASK_RESULT_RESOURCE_EXHAUSTION -> complete(t, ResultCode.RESOURCE_EXHAUSTION, f.getExitCode(),
           stdout(f), f.getStdoutTruncated(), f.getMessage());
@@ -554,6 +560,13 @@ final class ManagerCore {
     for (OutputRetriever.Request r : retrievals) {
       retriever.retrieve(r);
     }
+  }
+
+  /** {@link Manager#fetchFile} brought a file's contents from a worker. */
+  void onFetched(String cacheName, String address, long bytes) {
+    bytesReceivedByManager += bytes;
+    log.event("transfer", "event", "done", "file", cacheName, "to", "manager", "source", address,
+        "source_kind", "fetch", "size", bytes);
   }
 
   /** An output came back (or failed to); completes the task when the last one is in. */
@@ -603,12 +616,14 @@ final class ManagerCore {
       case TASK_RESULT_SIGNAL -> ResultCode.SIGNAL;
       case TASK_RESULT_OUTPUT_MISSING -> ResultCode.OUTPUT_MISSING;
       case TASK_RESULT_MAX_WALL_TIME -> ResultCode.MAX_WALL_TIME;
-      default -> ResultCode.SUCCESS; // the command ran; its exit code tells the failure
+      case TASK_RESULT_EXCEPTION -> ResultCode.EXCEPTION;
+      // A command that ran and exited non-zero, or a function call the library could not run.
+      default -> t.spec.call() != null ? ResultCode.EXCEPTION : ResultCode.SUCCESS;
     };
     if (t.applicationFailures > 0) {
       code = ResultCode.MAX_RETRIES;
     }
-    complete(t, code, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage());
+    complete(t, code, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage(), f.getFailure().toByteArray());
   }
 
   private void onInputMissing(TaskEntry t, TaskFinished f) {
@@ -655,6 +670,11 @@ final class ManagerCore {
   }
 
   private void complete(TaskEntry t, ResultCode code, int exitCode, String out, boolean truncated, String message) {
+    complete(t, code, exitCode, out, truncated, message, NO_BYTES);
+  }
+
+  private void complete(TaskEntry t, ResultCode code, int exitCode, String out, boolean truncated, String message,
+      byte[] failure) {
     if (t.state == TaskState.DONE) {
       return;
     }
@@ -687,8 +707,12 @@ final class ManagerCore {
     }
     tasksDone++;
     t.spec.finish(new TaskOutcome(code, exitCode, out, truncated, message == null ? "" : message, worker,
-        t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now)));
-    completed.add(t.spec);
+        t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure));
+    if (t.spec.onDone() != null) {
+      t.spec.onDone().accept(t.spec);
+    } else {
+      completed.add(t.spec);
+    }
   }
 
   private void unlink(WorkerEntry w, String cacheName) {

@@ -14,7 +14,8 @@ package io.tendril.manager;
  * @param workersJoined workers that ever connected
  * @param workersLost workers that disconnected or went silent
  * @param bytesSentByManager bytes the manager served to workers
- * @param bytesReceivedByManager bytes of outputs the manager brought back
+ * @param bytesReceivedByManager bytes the manager brought back from workers: outputs, and files
+ *     fetched with {@link Manager#fetchFile} (such as the results {@link Manager#get} returns)
  * @param peerTransfers completed transfers from one worker to another
  * @param peerBytes bytes moved worker to worker
  * @param managerTransfers completed transfers from the manager to a worker

@@ -24,5 +24,7 @@ public enum ResultCode {
   /** The task used more of a resource than it was allocated. */
   RESOURCE_EXHAUSTION,
   /** An output could not be brought back from the worker to the manager. */
-  OUTPUT_TRANSFER_ERROR
+  OUTPUT_TRANSFER_ERROR,
+  /** A function call (a graph task run by {@link Manager#get}) threw an exception. */
+  EXCEPTION
 }

@@ -1,5 +1,8 @@
 package io.tendril.manager;
 
-/** The outcome of a finished task, set once by the manager's loop. */
+/**
+ * The outcome of a finished task, set once by the manager's loop; {@code failure} is the encoded
+ * exception of a function call that threw, else empty.
+ */
 record TaskOutcome(ResultCode resultCode, int exitCode, String stdout, boolean stdoutTruncated,
-    String message, String worker, int attempts, Timings timings) {}
+    String message, String worker, int attempts, Timings timings, byte[] failure) {}

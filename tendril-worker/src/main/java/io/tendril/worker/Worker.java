@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * A Tendril worker: connects to a manager, offers its cores, memory, disk and GPUs, and obeys it.
  * It brings files into its cache (from the manager, from peer workers, from URLs, by mini-tasks and
- * by unpacking archives), runs command tasks in sandboxes, and serves its cached files to peers
- * and to the manager.
+ * by unpacking archives), runs command tasks in sandboxes and function calls in long-lived
+ * library JVMs (one per classpath, see {@link io.tendril.worker.library.LibraryMain}), and serves
+ * its cached files to peers and to the manager.
  *
  * <p>Owned by whoever starts it: the {@code tendril worker} command, tests, or an embedding
  * program. Its counterpart on the other side of the wire is the manager's worker endpoint (the
@@ -127,7 +128,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * The workspace directory, holding {@code cache/} and {@code sandbox/}.
+   * The workspace directory, holding {@code cache/}, {@code sandbox/} and {@code libraries/} (the
+   * working directories and logs of library processes).
    *
    * @return the absolute directory, or null before {@link #start()}
    */
@@ -155,7 +157,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Commands this worker has started for tasks (mini-tasks not counted).
+   * Commands this worker has started for tasks, and function calls it has handed to a library
+   * (mini-tasks not counted).
    *
    * @return the count since start
    */
@@ -164,8 +167,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Stops the worker: kills its tasks, closes the control stream and the transfer server, and
-   * removes every cached file but forever-level ones. Waits for that to finish (up to about 30
+   * Stops the worker: kills its tasks, stops its library processes, closes the control stream and
+   * the transfer server, and removes every cached file but forever-level ones. Waits for that to finish (up to about 30
    * seconds). Does nothing if the worker has already exited.
    */
   @Override

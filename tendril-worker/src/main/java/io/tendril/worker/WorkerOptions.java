@@ -43,8 +43,9 @@ import java.util.UUID;
  *
  * <p>Options without a flag keep their defaults on the command line: {@link
  * Builder#transferHost(String)} (the local address this machine uses to reach the manager), {@link
- * Builder#transferPort(int)} (0, any free port), {@link Builder#heartbeatInterval(Duration)} and
- * {@link Builder#transferConcurrency(int)}.
+ * Builder#transferPort(int)} (0, any free port), {@link Builder#heartbeatInterval(Duration)},
+ * {@link Builder#transferConcurrency(int)} and {@link Builder#libraryHeapMb(long)} (the worker's
+ * memory).
  */
 public final class WorkerOptions {
   /** A worker that has had no task and no fetch for this long exits: 15 minutes. */
@@ -72,6 +73,7 @@ public final class WorkerOptions {
   private final String transferHost;
   private final int transferPort;
   private final int transferConcurrency;
+  private final Long libraryHeapMb;
   private final String workerId;
 
   private WorkerOptions(Builder b) {
@@ -88,6 +90,7 @@ public final class WorkerOptions {
     transferHost = b.transferHost;
     transferPort = b.transferPort;
     transferConcurrency = b.transferConcurrency;
+    libraryHeapMb = b.libraryHeapMb;
     workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -222,6 +225,18 @@ public final class WorkerOptions {
   }
 
   /**
+   * The maximum heap ({@code -Xmx}) of each library process, the JVM that runs function calls,
+   * when given. By default it is the worker's memory (given or detected): the manager allocates
+   * that memory to tasks, and the calls of a library are such tasks. Several libraries (one per
+   * distinct classpath) may run at once, each with this limit.
+   *
+   * @return the heap in megabytes, or empty for the worker's memory
+   */
+  public OptionalLong libraryHeapMb() {
+    return libraryHeapMb == null ? OptionalLong.empty() : OptionalLong.of(libraryHeapMb);
+  }
+
+  /**
    * This worker's id, which must be unique among the workers of one manager.
    *
    * @return the id, never blank
@@ -243,7 +258,8 @@ public final class WorkerOptions {
         + ", diskMb=" + (diskMb == null ? "detect" : diskMb)
         + ", gpus=" + (gpus == null ? "detect" : gpus)
         + ", workspace=" + (workspace == null ? "temporary" : workspace)
-        + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout + "]";
+        + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
+        + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb) + "]";
   }
 
   /** Collects {@link WorkerOptions}; every setter checks its value and returns this builder. */
@@ -261,6 +277,7 @@ public final class WorkerOptions {
     private String transferHost;
     private int transferPort;
     private int transferConcurrency = DEFAULT_TRANSFER_CONCURRENCY;
+    private Long libraryHeapMb;
     private String workerId;
 
     private Builder(String managerHost, int managerPort) {
@@ -430,6 +447,21 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("transferConcurrency must be at least 1, got " + n);
       }
       transferConcurrency = n;
+      return this;
+    }
+
+    /**
+     * Sets the maximum heap of each library process instead of the worker's memory.
+     *
+     * @param mb megabytes, at least 64
+     * @return this builder
+     * @throws IllegalArgumentException if mb is below 64
+     */
+    public Builder libraryHeapMb(long mb) {
+      if (mb < 64) {
+        throw new IllegalArgumentException("libraryHeapMb must be at least 64, got " + mb);
+      }
+      libraryHeapMb = mb;
       return this;
     }
 

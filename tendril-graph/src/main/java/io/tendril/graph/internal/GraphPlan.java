@@ -93,11 +93,50 @@ public final class GraphPlan {
   }
 
   /** The value of an entry, read from the graph. */
-  Object value(int id) {
+  public Object value(int id) {
     return dsk.get(keys[id]);
   }
 
-  Object fill(Object[] results) {
+  /** The key of an entry. */
+  public Object key(int id) {
+    return keys[id];
+  }
+
+  /**
+   * The entry of a value that is a key of the graph, or -1: how task arguments are told apart
+   * from literals.
+   */
+  public int idOf(Object value) {
+    return Keys.isKey(value) ? index.get(Keys.normalize(value)) : -1;
+  }
+
+  /** The entries to compute, dependencies first. */
+  public int[] order() {
+    return order.clone();
+  }
+
+  /** The entries an entry reads. */
+  public int[] dependencies(int id) {
+    return Arrays.copyOfRange(depFlat, depFrom[id], depFrom[id] + depCount[id]);
+  }
+
+  /** The entries that read an entry, among those to compute. */
+  public int[] dependents(int id) {
+    return Arrays.copyOfRange(dependentFlat, dependentFrom[id], dependentFrom[id + 1]);
+  }
+
+  /** The number of entries that read an entry, plus one if it is requested. */
+  public int consumers(int id) {
+    return consumers[id];
+  }
+
+  /**
+   * The requested structure with each key replaced by its result.
+   *
+   * @param results results by entry id
+   * @return the same nesting as the requested keys
+   */
+  public Object fill(Object[] results) {
     return NestedKeys.map(requested, k -> results[index.get(Keys.normalize(k))]);
   }
 

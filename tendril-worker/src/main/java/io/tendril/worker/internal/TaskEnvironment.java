@@ -11,8 +11,8 @@ import java.util.Map;
  * that programs commonly need ({@link #KEPT}, and every {@code LC_*}), then the resources the task
  * was given as {@code CORES}, {@code MEMORY} (MB), {@code DISK} (MB) and {@code GPUS} (as TaskVine
  * sets them), {@code TENDRIL_SANDBOX}, and finally the variables of the RunTask, which win.
- * Nothing else of the worker's environment leaks into tasks. Stateless; used by task executions
- * and mini-tasks.
+ * Nothing else of the worker's environment leaks into tasks. Stateless; used by task executions,
+ * mini-tasks and library processes ({@link #base()}).
  */
 final class TaskEnvironment {
   /** Variables passed through from the worker's environment when set. */
@@ -32,6 +32,26 @@ final class TaskEnvironment {
    * @return the whole environment
    */
   static Map<String, String> build(Path sandbox, Resources allocation, Map<String, String> taskEnv) {
+    Map<String, String> env = base();
+    if (allocation != null) {
+      env.put("CORES", Long.toString((long) Math.ceil(allocation.cores())));
+      env.put("MEMORY", Long.toString(allocation.memoryMb()));
+      env.put("DISK", Long.toString(allocation.diskMb()));
+      env.put("GPUS", Integer.toString(allocation.gpus()));
+    }
+    env.put("TENDRIL_SANDBOX", sandbox.toString());
+    env.putAll(taskEnv);
+    return env;
+  }
+
+  /**
+   * The part of the worker's environment every child gets: the {@link #KEPT} variables and every
+   * {@code LC_*} that are set, and a default {@code PATH}. Also the whole environment of a library
+   * process, which serves many calls and so gets no task's variables.
+   *
+   * @return a new mutable map
+   */
+  static Map<String, String> base() {
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, String> own = System.getenv();
     for (String k : KEPT) {
@@ -46,14 +66,6 @@ final class TaskEnvironment {
       }
     });
     env.putIfAbsent("PATH", DEFAULT_PATH);
-    if (allocation != null) {
-      env.put("CORES", Long.toString((long) Math.ceil(allocation.cores())));
-      env.put("MEMORY", Long.toString(allocation.memoryMb()));
-      env.put("DISK", Long.toString(allocation.diskMb()));
-      env.put("GPUS", Integer.toString(allocation.gpus()));
-    }
-    env.put("TENDRIL_SANDBOX", sandbox.toString());
-    env.putAll(taskEnv);
     return env;
   }
 }

@@ -1,31 +1,24 @@
 package io.tendril.worker.internal;
 
 import com.google.protobuf.ByteString;
-import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import io.tendril.protocol.wire.Measured;
-import io.tendril.protocol.wire.Mount;
-import io.tendril.protocol.wire.OutputFile;
-import io.tendril.protocol.wire.OutputSpec;
 import io.tendril.protocol.wire.RunTask;
 import io.tendril.protocol.wire.TaskFinished;
 import io.tendril.protocol.wire.TaskResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One run of one RunTask, on a pool thread: makes its sandbox, links its inputs, runs {@code
+ * One run of one command task, on a pool thread: makes its sandbox, links its inputs, runs {@code
  * /bin/sh -c command} there, turns the way it ended into a result code, moves the declared outputs
- * into the cache when the command succeeded, deletes the sandbox, and builds the TaskFinished the
- * manager receives.
+ * into the cache when the command succeeded (both with {@link TaskFiles}), deletes the sandbox, and
+ * builds the TaskFinished the manager receives. Function calls run as a {@link CallExecution}
+ * instead.
  *
  * <p>Result codes: a kill on request is {@code CANCELLED}; the wall-time limit {@code
  * MAX_WALL_TIME}; an exit status of 129 to 192 (a shell's report of death by a signal) {@code
@@ -36,9 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Created and started by the {@link TaskScheduler} on the worker's loop, which may call {@link
  * #kill()} from there at any time. Its counterpart is the manager's handling of TaskFinished.
  */
-final class TaskExecution {
-  private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
-
+final class TaskExecution implements Execution {
   /** Captured output is capped here whatever the task asks, so that TaskFinished fits a message. */
   static final int MAX_STDOUT_BYTES = Protocol.MAX_MESSAGE_BYTES / 2;
 
@@ -70,12 +61,14 @@ final class TaskExecution {
   }
 
   /** Whether the command was started (it counts as a task run). */
-  boolean spawned() {
+  @Override
+  public boolean spawned() {
     return process.started();
   }
 
   /** Kills the command's process tree, or keeps it from starting; the result is CANCELLED. */
-  void kill() {
+  @Override
+  public void kill() {
     process.kill();
   }
 
@@ -84,13 +77,12 @@ final class TaskExecution {
    *
    * @return the TaskFinished to send, with every field but the task id set
    */
-  TaskFinished.Builder run() {
+  @Override
+  public TaskFinished.Builder run() {
     TaskFinished.Builder done = TaskFinished.newBuilder().setStartedAtMs(startedAtMs);
     try (Sandbox box = new Sandbox(sandboxDir, cache.dir())) {
       try {
-        for (Mount m : spec.getInputsList()) {
-          box.link(cache.path(m.getCacheName()), m.getSandboxName());
-        }
+        TaskFiles.linkInputs(spec, box, cache);
       } catch (IOException | RuntimeException e) {
         return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
             .setMessage("cannot prepare the sandbox: " + e.getMessage())
@@ -127,7 +119,7 @@ final class TaskExecution {
       if (o.exitCode() != 0) {
         return done.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage("exited with status " + o.exitCode());
       }
-      List<String> problems = collectOutputs(box, done);
+      List<String> problems = TaskFiles.collectOutputs(spec, box, cache, done);
       if (!problems.isEmpty()) {
         return done.setResult(TaskResult.TASK_RESULT_OUTPUT_MISSING).setMessage(String.join("; ", problems));
       }
@@ -141,31 +133,5 @@ final class TaskExecution {
       return done.setResult(TaskResult.TASK_RESULT_CANCELLED).setMessage("the worker is stopping")
           .setFinishedAtMs(System.currentTimeMillis());
     }
-  }
-
-  /** Moves each declared output into the cache; returns what went wrong, one entry per output. */
-  private List<String> collectOutputs(Sandbox box, TaskFinished.Builder done) {
-    List<String> problems = new ArrayList<>();
-    for (OutputSpec out : spec.getOutputsList()) {
-      OutputFile.Builder f = OutputFile.newBuilder().setSandboxName(out.getSandboxName())
-          .setCacheName(out.getCacheName());
-      try {
-        Optional<Sandbox.Output> found = box.output(out.getSandboxName());
-        if (found.isEmpty()) {
-          problems.add("output '" + out.getSandboxName() + "' was not created");
-        } else {
-          CacheLevel level = CacheLevel.fromWire(out.getLevel());
-          long size = found.get().copy()
-              ? cache.copyIn(found.get().path(), out.getCacheName(), level)
-              : cache.moveIn(found.get().path(), out.getCacheName(), level);
-          f.setPresent(true).setSize(size);
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
-        problems.add(e.getMessage());
-      }
-      done.addOutputs(f);
-    }
-    return problems;
   }
 }

@@ -2,6 +2,7 @@ package io.tendril.worker.internal;
 
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
+import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.wire.Mount;
 import io.tendril.protocol.wire.OutputSpec;
 import io.tendril.protocol.wire.RunTask;
@@ -26,16 +27,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's tasks from RunTask to TaskFinished: checks each request (names, environment,
- * resources), waits until its inputs are cached and its resources are free, starts it as a {@link
- * TaskExecution} on the pool, sends TaskStarted and TaskFinished, and handles KillTask.
+ * resources), waits until its inputs are cached and its resources are free, starts it on the pool
+ * as a {@link TaskExecution} (a command) or a {@link CallExecution} (a function call, run in a
+ * library of the {@link LibraryPool}), sends TaskStarted and TaskFinished, and handles KillTask.
  *
  * <p>Rules: a request naming an invalid cache name, an unsafe sandbox name or a malformed
- * environment variable is refused ({@code WORKER_ERROR}, with the reason); one asking for more than
+ * environment variable is refused ({@code WORKER_ERROR}, with the reason), and so is a function
+ * call that also has a command, whose result is not one of its outputs or whose classpath entries
+ * are not among its inputs; one asking for more than
  * the whole worker ends {@code RESOURCE_EXHAUSTION}; an input neither cached nor being fetched, or
  * whose fetch fails, ends {@code INPUT_MISSING}. Declared resources are reserved while a task runs
  * (none declared means the whole worker); a task that does not fit waits, and waiting tasks are
  * started in arrival order whenever they fit (a later small task may pass an earlier large one).
- * Inputs are pinned in the cache from acceptance to the end.
+ * Inputs are pinned in the cache from acceptance to the end. A function call is accounted like a
+ * command: its declared resources are reserved while it runs in one slot of its library.
  *
  * <p>Loop-confined: every method runs on the worker's loop; executions post their end back to it.
  * Owned by the worker engine; its counterpart is the manager's dispatch and its handling of
@@ -48,7 +53,7 @@ final class TaskScheduler {
   private static final class Job {
     final RunTask spec;
     final Resources allocation;
-    TaskExecution execution;
+    Execution execution;
 
     Job(RunTask spec, Resources allocation) {
       this.spec = spec;
@@ -69,6 +74,7 @@ final class TaskScheduler {
   private final Outbox outbox;
   private final AtomicLong tasksRun;
   private final Predicate<String> beingFetched;
+  private final LibraryPool libraries;
   private final Map<Long, Job> jobs = new LinkedHashMap<>();
   private final Set<Path> sandboxesInUse = new HashSet<>();
   private Resources inUse = Resources.NONE;
@@ -76,7 +82,7 @@ final class TaskScheduler {
   /** Creates the scheduler of a worker offering {@code total}. */
   TaskScheduler(Resources total, WorkerCache cache, Path sandboxes, ExecutorService pool,
       ScheduledExecutorService timers, EventLoop loop, Outbox outbox, AtomicLong tasksRun,
-      Predicate<String> beingFetched) {
+      Predicate<String> beingFetched, LibraryPool libraries) {
     this.total = total;
     this.cache = cache;
     this.sandboxes = sandboxes;
@@ -86,6 +92,7 @@ final class TaskScheduler {
     this.outbox = outbox;
     this.tasksRun = tasksRun;
     this.beingFetched = beingFetched;
+    this.libraries = libraries;
   }
 
   /** Resources reserved by running tasks. */
@@ -187,7 +194,39 @@ final class TaskScheduler {
         return "output name '" + o.getSandboxName() + "' would leave the sandbox";
       }
     }
+    if (t.hasCall()) {
+      String problem = checkCall(t);
+      if (problem != null) {
+        return problem;
+      }
+    }
     return checkEnvironment(t.getEnvMap());
+  }
+
+  /** Checks a function call's command, result and classpath; returns what is wrong, or null. */
+  static String checkCall(RunTask t) {
+    FunctionCall call = t.getCall();
+    if (!t.getCommand().isEmpty()) {
+      return "a function call must not also have a command";
+    }
+    if (!Protocol.isSafeSandboxName(call.getResultName())) {
+      return "the call's result name '" + call.getResultName() + "' is not a safe sandbox name";
+    }
+    if (t.getOutputsList().stream().noneMatch(o -> o.getSandboxName().equals(call.getResultName()))) {
+      return "the call's result '" + call.getResultName() + "' is not one of the task's outputs";
+    }
+    if (!t.getCall().hasTask()) {
+      return "the call has no task";
+    }
+    for (String entry : call.getClasspathList()) {
+      if (!Protocol.isValidCacheName(entry)) {
+        return "invalid classpath cache name '" + entry + "'";
+      }
+      if (t.getInputsList().stream().noneMatch(m -> m.getCacheName().equals(entry))) {
+        return "classpath entry " + entry + " is not one of the task's inputs";
+      }
+    }
+    return null;
   }
 
   /** Checks environment variables can be given to a process; returns what is wrong, or null. */
@@ -225,7 +264,9 @@ final class TaskScheduler {
   private void start(Job j) {
     long startedAt = System.currentTimeMillis();
     Path dir = sandboxFor(j.id());
-    TaskExecution x = new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, timers);
+    Execution x = j.spec.hasCall()
+        ? new CallExecution(j.spec, cache, dir, startedAt, libraries)
+        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, timers);
     j.execution = x;
     inUse = inUse.plus(j.allocation);
     sandboxesInUse.add(dir);
@@ -251,7 +292,7 @@ final class TaskScheduler {
     return dir;
   }
 
-  private void executed(Job j, TaskExecution x, Path dir, TaskFinished.Builder done) {
+  private void executed(Job j, Execution x, Path dir, TaskFinished.Builder done) {
     sandboxesInUse.remove(dir);
     if (x.spawned()) {
       tasksRun.incrementAndGet();

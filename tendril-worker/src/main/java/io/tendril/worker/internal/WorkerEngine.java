@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * stops everything and cleans the workspace.
  *
  * <p>Threads: one {@link EventLoop} owns all state; a cached pool runs blocking work (fetches,
- * commands, file moves) and posts results back; a timer thread samples process trees and watches
+ * commands, function calls, file moves) and posts results back; a timer thread samples process trees and watches
  * transfers. Its counterpart on the other side of the wire is the manager's worker endpoint and
  * core; the message flow is docs/protocol.md.
+ *
+ * <p>Function calls run in library processes of the {@link LibraryPool}, one per classpath, in
+ * {@code workspace/libraries}; they are stopped when the worker stops.
  *
  * <p>Heartbeats, the idle timeout and the manager's silence are watched by {@link Liveness}.
  * Losing the manager kills the running tasks, cancels the fetches and removes task- and
@@ -71,6 +74,7 @@ public final class WorkerEngine {
   private String hostname;
   private WorkerCache cache;
   private Path sandboxes;
+  private LibraryPool libraries;
   private Fetcher fetcher;
   private FetchCoordinator fetches;
   private TaskScheduler tasks;
@@ -137,6 +141,12 @@ public final class WorkerEngine {
     PathTrees.delete(sandboxes);
     Files.createDirectories(sandboxes);
     total = ResourceDetector.detect(options, workspace);
+    Path libraryDir = workspace.resolve("libraries");
+    PathTrees.delete(libraryDir);
+    Files.createDirectories(libraryDir);
+    long heapMb = options.libraryHeapMb().orElse(total.memoryMb());
+    libraries = new LibraryPool(libraryDir, cache, (int) Math.max(1, Math.ceil(total.cores())),
+        LibraryCommand.ofThisJvm(heapMb));
     hostname = NetworkAddresses.hostname();
     String host = options.transferHost().orElseGet(() -> NetworkAddresses.localAddressTowards(
         options.managerHost(), options.managerPort()).getHostAddress());
@@ -145,7 +155,8 @@ public final class WorkerEngine {
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId());
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e));
-    tasks = new TaskScheduler(total, cache, sandboxes, pool, timers, loop, outbox, tasksRun, fetches::isPending);
+    tasks = new TaskScheduler(total, cache, sandboxes, pool, timers, loop, outbox, tasksRun, fetches::isPending,
+        libraries);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
         new ControlListener());
     liveness = new Liveness(options.idleTimeout(), loop, this::sendHeartbeat);
@@ -376,6 +387,7 @@ public final class WorkerEngine {
       return;
     }
     fetches.onUnlink(cacheName);
+    libraries.retire(cacheName);
     if (!cache.remove(cacheName)) {
       log.debug("Unlink of {}, which is not cached", cacheName);
     }
@@ -411,6 +423,7 @@ public final class WorkerEngine {
     tasks.killAll();
     fetches.cancelAll();
     cache.removeLevels(EnumSet.of(CacheLevel.TASK, CacheLevel.WORKFLOW));
+    libraries.retireUnless(cache::has);
   }
 
   private void terminate(WorkerExit.Reason reason, String message) {
@@ -455,6 +468,9 @@ public final class WorkerEngine {
     }
     if (fetcher != null) {
       fetcher.close();
+    }
+    if (libraries != null) {
+      libraries.close();
     }
     timers.shutdownNow();
   }

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""The shapes of io.tendril.bench.ClusterGraphBench on dask.distributed.
+
+    /usr/bin/python3 bench/dask_distributed.py [--runs 3] [--saturation default|inf]
+        [--shapes independent,reduce,tree]
+
+A LocalCluster(n_workers=2, threads_per_worker=1) on 127.0.0.1 (processes), Client.get on classic
+tuple graphs: 10,000 independent inc tasks with every key requested; 10,000 inc tasks summed in
+chunks of 1,000 (one key requested); a tree reduction of 65,536 leaves. --saturation inf sets
+distributed.scheduler.worker-saturation to inf (dask.distributed's fastest setting for such
+graphs). Each shape runs once untimed, then --runs timed runs. Prints one JSON line per shape.
+"""
+
+import argparse
+import json
+import time
+
+import dask
+from dask.distributed import Client, LocalCluster
+
+
+def inc(x):
+    return x + 1
+
+
+def add(x, y):
+    return x + y
+
+
+def total(xs):
+    return sum(xs)
+
+
+def independent():
+    dsk = {("inc", i): (inc, i) for i in range(10_000)}
+    keys = [("inc", i) for i in range(10_000)]
+    return dsk, keys, 10_000, [i + 1 for i in range(10_000)]
+
+
+def reduce():
+    n, chunk = 10_000, 1_000
+    dsk = {("inc", i): (inc, i) for i in range(n)}
+    sums = []
+    for j in range(n // chunk):
+        dsk[("sum", j)] = (total, [("inc", i) for i in range(j * chunk, (j + 1) * chunk)])
+        sums.append(("sum", j))
+    dsk["total"] = (total, sums)
+    return dsk, "total", n + n // chunk + 1, n * (n + 1) // 2
+
+
+def tree():
+    n = 65_536
+    dsk = {}
+    level = []
+    for i in range(n):
+        dsk[("inc", i)] = (inc, i)
+        level.append(("inc", i))
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        nxt = []
+        for j in range(len(level) // 2):
+            k = ("add", depth, j)
+            dsk[k] = (add, level[2 * j], level[2 * j + 1])
+            nxt.append(k)
+        level = nxt
+    return dsk, level[0], 2 * n - 1, n * (n + 1) // 2
+
+
+SHAPES = {"independent": independent, "reduce": reduce, "tree": tree}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--saturation", choices=["default", "inf"], default="default")
+    p.add_argument("--shapes", default="independent,reduce,tree")
+    a = p.parse_args()
+    config = {"distributed.worker.daemon": False}
+    if a.saturation == "inf":
+        config["distributed.scheduler.worker-saturation"] = float("inf")
+    with dask.config.set(config):
+        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                          dashboard_address=None, processes=True) as cluster, Client(cluster) as client:
+            for name in a.shapes.split(","):
+                dsk, keys, tasks, expected = SHAPES[name]()
+                if client.get(dsk, keys) != expected:
+                    raise SystemExit(f"{name}: wrong result")
+                rates = []
+                for _ in range(a.runs):
+                    t0 = time.perf_counter()
+                    result = client.get(dsk, keys)
+                    rates.append(tasks / (time.perf_counter() - t0))
+                    if result != expected:
+                        raise SystemExit(f"{name}: wrong result")
+                rates.sort()
+                print(json.dumps({"system": "dask.distributed", "saturation": a.saturation, "shape": name,
+                                  "tasks": tasks, "workers": 2, "runs": a.runs,
+                                  "best_tasks_per_s": round(rates[-1], 1),
+                                  "median_tasks_per_s": round(rates[len(rates) // 2], 1)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+package io.tendril.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tendril.graph.Fn;
+import io.tendril.graph.Key;
+import io.tendril.graph.Task;
+import io.tendril.graph.TaskFailedException;
+import io.tendril.graph.json.FunctionResolver;
+import io.tendril.manager.GetOptions;
+import io.tendril.manager.Manager;
+import io.tendril.manager.ManagerOptions;
+import io.tendril.manager.ManagerStats;
+import io.tendril.manager.RemoteTaskException;
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Graphs on two worker processes on 127.0.0.1: large intermediates stay on the workers, a worker
+ * killed mid-run costs nothing but time, an exception is reported with its key and is not retried,
+ * and functions from a jar that only the caller has run on the workers.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ClusterGetTest {
+  @TempDir Path dir;
+  private Manager manager;
+  private LocalWorkers workers;
+
+  @BeforeEach
+  void start() {
+    manager = new Manager(ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(dir.resolve("run")).build());
+    workers = LocalWorkers.start(2, manager.port(), dir.resolve("run"));
+  }
+
+  @AfterEach
+  void stop() {
+    workers.close();
+    manager.close();
+  }
+
+  @Test
+  void largeIntermediatesNeverReachTheManager() {
+    int chunks = 16;
+    long mb = 8;
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> sums = new ArrayList<>();
+    long expected = 0;
+    for (int i = 0; i < chunks; i++) {
+      dsk.put(Key.of("chunk", i), Task.of(GraphOps::chunk, (long) i, mb));
+    }
+    for (int i = 0; i < chunks; i += 2) {
+      dsk.put(Key.of("pair", i), Task.of(GraphOps::combine, Key.of("chunk", i), Key.of("chunk", i + 1)));
+      dsk.put(Key.of("sum", i), Task.of(GraphOps::checksum, Key.of("pair", i)));
+      sums.add(Key.of("sum", i));
+      expected += GraphOps.checksum(GraphOps.combine(GraphOps.chunk(i, mb), GraphOps.chunk(i + 1, mb)));
+    }
+    dsk.put("total", Task.of(GraphOps::sum, sums));
+    AtomicInteger progress = new AtomicInteger();
+    Object total = manager.get(dsk, "total", GetOptions.defaults().progress((done, all) -> progress.set(done)));
+    assertThat(total).isEqualTo(expected);
+    assertThat(progress).hasValue(chunks + chunks / 2 * 2 + 1);
+    ManagerStats s = manager.stats();
+    // Only the total (a few bytes) came back; 128 MB of chunks and 64 MB of pairs stayed out there.
+    assertThat(s.bytesReceivedByManager()).isLessThan(1024);
+    // Some pair read a chunk made on the other worker: it went worker to worker.
+    assertThat(s.peerBytes()).isGreaterThanOrEqualTo(mb << 20);
+  }
+
+  @Test
+  void aWorkerKilledMidRunCostsNothingButTime() throws Exception {
+    int n = 200;
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> parts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      dsk.put(Key.of("a", i), Task.of(GraphOps::slowInc, (long) i));
+      dsk.put(Key.of("b", i), Task.of(GraphOps::slowInc, Key.of("a", i)));
+      parts.add(Key.of("b", i));
+    }
+    dsk.put("total", Task.of(GraphOps::sum, parts));
+    Thread killer = Thread.ofPlatform().start(() -> {
+      try {
+        while (manager.stats().tasksDone() < n / 2) {
+          Thread.sleep(20);
+        }
+        workers.processes().get(0).destroyForcibly(); // SIGKILL, with calls running and results on it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Object total = manager.get(dsk, "total");
+    killer.join();
+    assertThat(total).isEqualTo((long) n * (n - 1) / 2 + 2L * n);
+    assertThat(manager.stats().workersLost()).isEqualTo(1);
+  }
+
+  @Test
+  void anExceptionIsReportedWithItsKeyAndIsNotRetried() throws Exception {
+    Path counter = dir.resolve("runs.txt");
+    Map<Object, Object> dsk = Map.of(
+        "path", counter.toString(),
+        Key.of("bad", 7), Task.of(GraphOps::failAndCount, "path"),
+        "after", Task.of(io.tendril.graph.Ops::inc, Key.of("bad", 7)));
+    assertThatThrownBy(() -> manager.get(dsk, "after"))
+        .isInstanceOf(TaskFailedException.class)
+        .satisfies(e -> {
+          TaskFailedException t = (TaskFailedException) e;
+          assertThat(t.key()).isEqualTo(Key.of("bad", 7));
+          assertThat(t.getMessage()).contains("('bad', 7)").contains("bad luck in runs.txt");
+          RemoteTaskException cause = (RemoteTaskException) t.getCause();
+          assertThat(cause.remoteClassName()).isEqualTo("java.lang.IllegalStateException");
+          assertThat(cause.getStackTrace()[0].getMethodName()).isEqualTo("failAndCount");
+        });
+    assertThat(Files.readAllLines(counter)).hasSize(1);
+    // With retries asked for, it runs once more per retry.
+    assertThatThrownBy(() -> manager.get(dsk, "after", GetOptions.defaults().retries(2)))
+        .isInstanceOf(TaskFailedException.class);
+    assertThat(Files.readAllLines(counter)).hasSize(1 + 3);
+  }
+
+  @Test
+  void functionsFromAJarOnlyTheCallerHasRunOnTheWorkers() throws Exception {
+    Path jar = buildJar();
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+      FunctionResolver resolver = new FunctionResolver(loader);
+      Fn square = resolver.resolve("ext.cluster.Physics::square");
+      Map<Object, Object> dsk = new HashMap<>();
+      dsk.put("x", 12L);
+      dsk.put("y", Task.ofFunction(square, List.of("x")));
+      assertThatThrownBy(() -> Class.forName("ext.cluster.Physics")).isInstanceOf(ClassNotFoundException.class);
+      Object y = manager.get(dsk, "y", GetOptions.defaults().environment(List.of(jar)));
+      assertThat(y).isEqualTo(144L);
+    }
+  }
+
+  private Path buildJar() throws Exception {
+    Path src = dir.resolve("src/ext/cluster/Physics.java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, """
+        package ext.cluster;
+
+        public final class Physics {
+          private Physics() {}
+
+          public static long square(long x) {
+            return x * x;
+          }
+        }
+        """);
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    assertThat(javac.run(null, null, null, "--release", "21", "-d", classes.toString(), src.toString())).isZero();
+    Path jar = dir.resolve("physics.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace(File.separatorChar, '/')));
+        Files.copy(p, out);
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
+}

@@ -1,0 +1,59 @@
+package io.tendril.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Functions of the graphs that {@link ClusterGetTest} runs on worker processes. */
+public final class GraphOps {
+  private GraphOps() {}
+
+  /** A chunk of {@code mb} megabytes whose bytes are {@code (i + seed) mod 251}. */
+  public static byte[] chunk(long seed, long mb) {
+    byte[] b = new byte[(int) (mb << 20)];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) ((i + seed) % 251);
+    }
+    return b;
+  }
+
+  /** The sum of the bytes of a chunk (unsigned). */
+  public static long checksum(byte[] chunk) {
+    long s = 0;
+    for (byte x : chunk) {
+      s += x & 0xff;
+    }
+    return s;
+  }
+
+  /** The element-wise sum of two chunks mod 256: a large intermediate from two large inputs. */
+  public static byte[] combine(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = (byte) (a[i] + b[i]);
+    }
+    return out;
+  }
+
+  /** x + 1, after sleeping: a task that is still running when a worker is killed. */
+  public static long slowInc(long x) throws InterruptedException {
+    Thread.sleep(50);
+    return x + 1;
+  }
+
+  /** The sum of a list of numbers. */
+  public static long sum(java.util.List<Long> xs) {
+    long s = 0;
+    for (long x : xs) {
+      s += x;
+    }
+    return s;
+  }
+
+  /** Appends a line to a file, then throws: its file tells how often it ran. */
+  public static long failAndCount(String file) throws IOException {
+    Files.writeString(Path.of(file), "ran\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    throw new IllegalStateException("bad luck in " + Path.of(file).getFileName());
+  }
+}

@@ -1,0 +1,383 @@
+package io.tendril.manager;
+
+import com.google.protobuf.ByteString;
+import io.tendril.graph.Fn;
+import io.tendril.graph.Keys;
+import io.tendril.graph.Task;
+import io.tendril.graph.TaskFailedException;
+import io.tendril.graph.internal.GraphPlan;
+import io.tendril.graph.internal.NestedKeys;
+import io.tendril.graph.json.Builtins;
+import io.tendril.protocol.CacheLevel;
+import io.tendril.protocol.Resources;
+import io.tendril.protocol.codec.CodecException;
+import io.tendril.protocol.codec.FunctionDescriptors;
+import io.tendril.protocol.codec.RemoteFailure;
+import io.tendril.protocol.codec.ValueCodec;
+import io.tendril.protocol.wire.CallList;
+import io.tendril.protocol.wire.CallTask;
+import io.tendril.protocol.wire.CallValue;
+import io.tendril.protocol.wire.FunctionCall;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One run of a graph on the workers, for {@link Manager#get}: every task of the graph becomes a
+ * function call run in a library on a worker, its result a temp file left on that worker; a call
+ * is submitted once the calls it reads have finished; only the requested keys' results are
+ * fetched and decoded. Literals travel as small buffers, aliases share their target's file.
+ *
+ * <p>Pruning: when every reader of a result has finished and the result was not requested, the
+ * result is undeclared and the workers delete it. A result lost with its worker while still needed
+ * is recomputed by the manager from its producer (lineage), without the run noticing.
+ *
+ * <p>Runs on the caller's thread; completions arrive from the manager's loop through a queue.
+ */
+final class ClusterGet {
+  /** The sandbox name of a call's result. */
+  static final String RESULT = "result";
+
+  private final Manager manager;
+  private final GetOptions options;
+  private final GraphPlan plan;
+  private final ValueCodec codec;
+  private final FunctionDescriptors functions;
+  private final List<DeclaredFile> classpath;
+  private final Map<DeclaredFile, String> extraFiles = new LinkedHashMap<>();
+  private final Map<Fn, ByteString> described = new IdentityHashMap<>();
+  private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
+  private final Map<Long, Integer> entryOfTask = new HashMap<>();
+  private final DeclaredFile[] file;
+  private final boolean[] ownFile;
+  private final boolean[] shared;
+  private final int[] waiting;
+  private final int[] readersLeft;
+  private final boolean[] requested;
+  /** Results known on this side (literals, and aliases of them), by entry. */
+  private final Object[] local;
+  private final boolean[] isLocal;
+  private final Set<DeclaredFile> created = new LinkedHashSet<>();
+  private Path resultsDirectory;
+  private int calls;
+  private int callsDone;
+  private int running;
+
+  ClusterGet(Manager manager, Environment environment, Map<?, ?> dsk, Object keys, GetOptions options) {
+    this.manager = manager;
+    this.options = options;
+    this.plan = GraphPlan.compile(dsk, keys);
+    ValueCodec.Builder b = ValueCodec.builder().classLoader(callerLoader());
+    options.allowedPackages().forEach(b::allowPackage);
+    this.codec = b.build();
+    this.functions = FunctionDescriptors.using(codec);
+    List<Path> cp = options.environment().orElseGet(Environment::ownClasspath);
+    this.classpath = environment.files(cp);
+    for (Path p : options.extraFiles()) {
+      extraFiles.put(manager.declareFile(p, CacheLevel.WORKFLOW), p.getFileName().toString());
+    }
+    int n = dsk.size();
+    file = new DeclaredFile[n];
+    ownFile = new boolean[n];
+    shared = new boolean[n];
+    waiting = new int[n];
+    readersLeft = new int[n];
+    requested = new boolean[n];
+    local = new Object[n];
+    isLocal = new boolean[n];
+    NestedKeys.map(keys, k -> {
+      requested[plan.idOf(k)] = true;
+      return k;
+    });
+  }
+
+  private static ClassLoader callerLoader() {
+    ClassLoader l = Thread.currentThread().getContextClassLoader();
+    return l != null ? l : ClusterGet.class.getClassLoader();
+  }
+
+  /** Runs the graph and returns the requested results in the requested nesting. */
+  Object run() {
+    boolean ok = false;
+    try {
+      int[] order = plan.order();
+      for (int id : order) {
+        readersLeft[id] = plan.consumers(id);
+        waiting[id] = plan.dependencies(id).length;
+      }
+      for (int id : order) {
+        if (plan.value(id) instanceof Task || plan.value(id) instanceof List) {
+          calls++;
+        }
+      }
+      List<Integer> initiallyReady = new ArrayList<>();
+      for (int id : order) {
+        if (waiting[id] == 0) {
+          initiallyReady.add(id);
+        }
+      }
+      for (int id : initiallyReady) {
+        start(id);
+      }
+      while (running > 0) {
+        CommandTask t = nextFinished();
+        running--;
+        int id = entryOfTask.remove(t.id());
+        if (t.resultCode() != ResultCode.SUCCESS) {
+          throw failure(id, t);
+        }
+        callsDone++;
+        options.progress().ifPresent(p -> p.update(callsDone, calls));
+        done(id);
+      }
+      Object[] results = new Object[file.length];
+      for (int id = 0; id < file.length; id++) {
+        if (requested[id]) {
+          results[id] = decode(id);
+        }
+      }
+      ok = true;
+      return plan.fill(results);
+    } finally {
+      if (!ok) {
+        for (long taskId : entryOfTask.keySet()) {
+          manager.cancel(taskId);
+        }
+      }
+      for (DeclaredFile f : created) {
+        manager.undeclare(f);
+      }
+      if (resultsDirectory != null) {
+        deleteTree(resultsDirectory);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: the run directory keeps what could not be deleted.
+    }
+  }
+
+  private CommandTask nextFinished() {
+    try {
+      CommandTask t;
+      while ((t = finished.poll(1, TimeUnit.SECONDS)) == null) {
+        manager.requireOpen();
+      }
+      return t;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the graph's results", e);
+    }
+  }
+
+  /**
+   * Makes the results of ready entries available, and then of the entries that become ready in
+   * turn: buffers and aliases at once, calls by submitting them. Iterative, so that a chain of a
+   * million aliases is no deeper a recursion than one.
+   */
+  private void start(int first) {
+    ArrayDeque<Integer> todo = new ArrayDeque<>();
+    todo.push(first);
+    while (!todo.isEmpty()) {
+      int id = todo.pop();
+      Object v = plan.value(id);
+      int target = plan.idOf(v);
+      if (target >= 0 && target != id) {
+        file[id] = file[target];
+        local[id] = local[target];
+        isLocal[id] = isLocal[target];
+        shared[target] = true;
+        finishedEntry(id, todo);
+      } else if (v instanceof Task || v instanceof List) {
+        submit(id, v);
+      } else {
+        local[id] = v;
+        isLocal[id] = true;
+        if (plan.dependents(id).length > 0) {
+          file[id] = manager.declareBuffer(encodeLiteral(plan.key(id), v), CacheLevel.WORKFLOW);
+          ownFile[id] = true;
+          created.add(file[id]);
+        }
+        finishedEntry(id, todo);
+      }
+    }
+  }
+
+  /** A call finished: start what waited only for it. */
+  private void done(int id) {
+    ArrayDeque<Integer> todo = new ArrayDeque<>();
+    finishedEntry(id, todo);
+    while (!todo.isEmpty()) {
+      start(todo.pop());
+    }
+  }
+
+  /** An entry's result exists: queue the entries that waited only for it, prune its inputs. */
+  private void finishedEntry(int id, ArrayDeque<Integer> todo) {
+    for (int d : plan.dependents(id)) {
+      if (--waiting[d] == 0) {
+        todo.push(d);
+      }
+    }
+    for (int dep : plan.dependencies(id)) {
+      if (--readersLeft[dep] == 0 && !requested[dep] && ownFile[dep] && !shared[dep]) {
+        manager.undeclare(file[dep]);
+        created.remove(file[dep]);
+      }
+    }
+  }
+
+  private void submit(int id, Object value) {
+    Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
+    CallTask task;
+    String function;
+    if (value instanceof Task t) {
+      task = encodeTask(id, t, inputs);
+      function = t.fn().functionName();
+    } else {
+      Task identity = Task.ofFunction(Builtins.find("identity").orElseThrow(), List.of(value));
+      task = encodeTask(id, identity, inputs);
+      function = "list";
+    }
+    DeclaredFile out = options.lazyTransfers()
+        ? manager.declareTemp()
+        : manager.declareFile(resultsDirectory().resolve("r" + id), CacheLevel.WORKFLOW);
+    file[id] = out;
+    ownFile[id] = true;
+    created.add(out);
+    FunctionCall.Builder call = FunctionCall.newBuilder().setTask(task).setResultName(RESULT)
+        .addAllAllowedPackages(options.allowedPackages());
+    Resources r = options.resourcesFor(function);
+    CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
+        .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
+        .category(function)
+        .maxRetries(options.retries())
+        .output(RESULT, out)
+        .onDone(finished::add);
+    int i = 0;
+    for (DeclaredFile env : classpath) {
+      call.addClasspath(env.cacheName());
+      b.input(env, "env/" + (i++));
+    }
+    for (Map.Entry<DeclaredFile, String> in : inputs.entrySet()) {
+      b.input(in.getKey(), in.getValue());
+    }
+    for (Map.Entry<DeclaredFile, String> extra : extraFiles.entrySet()) {
+      b.input(extra.getKey(), extra.getValue());
+    }
+    entryOfTask.put(manager.submit(b.call(call.build()).build()), id);
+    running++;
+  }
+
+  /** Where results come back to with lazy transfers off, made on first use. */
+  private Path resultsDirectory() {
+    if (resultsDirectory == null) {
+      try {
+        resultsDirectory = Files.createTempDirectory(manager.runDirectory(), "get-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a directory for results in " + manager.runDirectory(), e);
+      }
+    }
+    return resultsDirectory;
+  }
+
+  private CallTask encodeTask(int id, Task t, Map<DeclaredFile, String> inputs) {
+    CallTask.Builder b = CallTask.newBuilder().setFunction(describe(id, t.fn()));
+    for (int i = 0; i < t.argCount(); i++) {
+      b.addArgs(encodeValue(id, t.arg(i), inputs));
+    }
+    return b.build();
+  }
+
+  private CallValue encodeValue(int id, Object v, Map<DeclaredFile, String> inputs) {
+    if (v instanceof Task t) {
+      return CallValue.newBuilder().setTask(encodeTask(id, t, inputs)).build();
+    }
+    if (v instanceof List<?> list) {
+      CallList.Builder l = CallList.newBuilder();
+      for (Object e : list) {
+        l.addItems(encodeValue(id, e, inputs));
+      }
+      return CallValue.newBuilder().setList(l).build();
+    }
+    int dep = plan.idOf(v);
+    if (dep >= 0) {
+      String name = inputs.computeIfAbsent(file[dep], f -> "in/" + inputs.size());
+      return CallValue.newBuilder().setInput(name).build();
+    }
+    return CallValue.newBuilder().setLiteral(ByteString.copyFrom(encodeLiteral(plan.key(id), v))).build();
+  }
+
+  private ByteString describe(int id, Fn fn) {
+    ByteString d = described.get(fn);
+    if (d == null) {
+      try {
+        d = ByteString.copyFrom(FunctionDescriptors.encode(functions.describe(fn)));
+      } catch (RuntimeException e) {
+        throw new TaskFailedException(plan.key(id), "cannot send the function of key " + Keys.repr(plan.key(id))
+            + " to the workers: " + e.getMessage(), e);
+      }
+      described.put(fn, d);
+    }
+    return d;
+  }
+
+  private byte[] encodeLiteral(Object key, Object v) {
+    try {
+      return codec.encode(v);
+    } catch (CodecException e) {
+      throw new TaskFailedException(key, "cannot send a value of key " + Keys.repr(key) + " to the workers: "
+          + e.getMessage() + " (GetOptions.allowPackages lets more classes travel)", e);
+    }
+  }
+
+  private Object decode(int id) {
+    if (isLocal[id]) {
+      return local[id];
+    }
+    byte[] bytes = manager.fetchFile(file[id]);
+    try {
+      return codec.decode(bytes);
+    } catch (CodecException e) {
+      throw new TaskFailedException(plan.key(id), "cannot decode the result of key " + Keys.repr(plan.key(id))
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private TaskFailedException failure(int id, CommandTask t) {
+    Object key = plan.key(id);
+    byte[] failure = t.failure();
+    if (failure.length > 0) {
+      RemoteTaskException cause;
+      try {
+        cause = RemoteTaskException.of(RemoteFailure.decode(failure));
+      } catch (CodecException e) {
+        return new TaskFailedException(key, "key " + Keys.repr(key) + " failed and its exception could not be read: "
+            + e.getMessage(), e);
+      }
+      return new TaskFailedException(key, "key " + Keys.repr(key) + " failed on worker " + t.worker() + ": "
+          + cause.getMessage(), cause);
+    }
+    return new TaskFailedException(key, "key " + Keys.repr(key) + " failed (" + t.resultCode() + ")"
+        + (t.message().isEmpty() ? "" : ": " + t.message()), null);
+  }
+}

@@ -1,0 +1,183 @@
+package io.tendril.manager;
+
+import io.tendril.protocol.Resources;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How {@link Manager#get(java.util.Map, Object, GetOptions)} runs a graph on the workers: the
+ * resources of each function call, retries, whether results stay on the workers (lazy transfers),
+ * the environment the functions run in, the classes values may have, and a progress listener.
+ *
+ * <pre>{@code
+ * Object total = manager.get(dsk, "total", GetOptions.defaults()
+ *     .cores(1).memoryMb(512)
+ *     .retries(2)
+ *     .allowPackages("com.example.physics"));
+ * }</pre>
+ *
+ * <p>A plain mutable settings object: each setter returns this. Not thread-safe; {@code get}
+ * reads it once at its start.
+ */
+public final class GetOptions {
+  /** Called as tasks finish; on the thread that called {@code get}. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Reports progress.
+     *
+     * @param done function calls finished so far
+     * @param total function calls of this run
+     */
+    void update(int done, int total);
+  }
+
+  private Resources resources = new Resources(1, 0, 0, 0);
+  private final Map<String, Resources> functionResources = new LinkedHashMap<>();
+  private int retries;
+  private boolean lazyTransfers = true;
+  private List<Path> environment;
+  private final List<Path> extraFiles = new ArrayList<>();
+  private final Set<String> allowedPackages = new LinkedHashSet<>();
+  private Progress progress;
+
+  private GetOptions() {}
+
+  /**
+   * The defaults: one core per call, no retries, lazy transfers on, the caller's classpath as the
+   * environment, values of the codec's standard types only.
+   */
+  public static GetOptions defaults() {
+    return new GetOptions();
+  }
+
+  /** Resources of every function call (cores, memory MB, disk MB, GPUs); default 1 core. */
+  public GetOptions resources(double cores, long memoryMb, long diskMb, int gpus) {
+    resources = checked(cores, memoryMb, diskMb, gpus);
+    return this;
+  }
+
+  /** Cores of every function call (default 1). */
+  public GetOptions cores(double cores) {
+    resources = checked(cores, resources.memoryMb(), resources.diskMb(), resources.gpus());
+    return this;
+  }
+
+  /** Memory of every function call, in MB (default 0: not declared). */
+  public GetOptions memoryMb(long mb) {
+    resources = checked(resources.cores(), mb, resources.diskMb(), resources.gpus());
+    return this;
+  }
+
+  /**
+   * Resources of the calls of one function, by its name as {@link io.tendril.graph.Fn#functionName()}
+   * gives it (e.g. {@code "com.example.Ops::heavy"}); overrides {@link #resources} for them.
+   */
+  public GetOptions functionResources(String functionName, double cores, long memoryMb, long diskMb, int gpus) {
+    functionResources.put(Objects.requireNonNull(functionName, "functionName"), checked(cores, memoryMb, diskMb, gpus));
+    return this;
+  }
+
+  /**
+   * How many times a call that threw is run again before the run fails (default 0: an exception
+   * fails the run at once). Losing a worker never spends a retry.
+   */
+  public GetOptions retries(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("retries must be >= 0, got " + n);
+    }
+    retries = n;
+    return this;
+  }
+
+  /**
+   * Whether results stay on the worker that computed them until a consumer elsewhere fetches
+   * them from it (default true). With false every result is also brought back to the manager
+   * as soon as it is made, so that it survives the loss of its worker without recomputation.
+   */
+  public GetOptions lazyTransfers(boolean lazy) {
+    lazyTransfers = lazy;
+    return this;
+  }
+
+  /**
+   * The classpath the functions run with on the workers: jars and class directories, shipped
+   * once to each worker and cached there while unchanged. Default: this JVM's own classpath.
+   */
+  public GetOptions environment(List<Path> classpath) {
+    environment = List.copyOf(classpath);
+    return this;
+  }
+
+  /** Files or directories placed in the working directory of every call, under their own names. */
+  public GetOptions extraFiles(Path... files) {
+    for (Path f : files) {
+      extraFiles.add(Objects.requireNonNull(f, "extra file"));
+    }
+    return this;
+  }
+
+  /**
+   * Packages whose classes may travel as arguments and results, beyond the codec's standard types
+   * (numbers, strings, arrays, collections, records of those...).
+   */
+  public GetOptions allowPackages(String... packages) {
+    for (String p : packages) {
+      if (p == null || p.isBlank()) {
+        throw new IllegalArgumentException("a package name must not be empty");
+      }
+      allowedPackages.add(p);
+    }
+    return this;
+  }
+
+  /** A listener told of progress as calls finish. */
+  public GetOptions progress(Progress listener) {
+    progress = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  Resources resourcesFor(String functionName) {
+    return functionResources.getOrDefault(functionName, resources);
+  }
+
+  int retries() {
+    return retries;
+  }
+
+  boolean lazyTransfers() {
+    return lazyTransfers;
+  }
+
+  Optional<List<Path>> environment() {
+    return Optional.ofNullable(environment);
+  }
+
+  List<Path> extraFiles() {
+    return Collections.unmodifiableList(extraFiles);
+  }
+
+  Set<String> allowedPackages() {
+    return Collections.unmodifiableSet(allowedPackages);
+  }
+
+  Optional<Progress> progress() {
+    return Optional.ofNullable(progress);
+  }
+
+  private static Resources checked(double cores, long memoryMb, long diskMb, int gpus) {
+    if (!(cores > 0) || memoryMb < 0 || diskMb < 0 || gpus < 0) {
+      throw new IllegalArgumentException("a function call needs cores > 0 and memory, disk and gpus >= 0; got cores "
+          + cores + ", memory " + memoryMb + " MB, disk " + diskMb + " MB, gpus " + gpus);
+    }
+    return new Resources(cores, memoryMb, diskMb, gpus);
+  }
+}

@@ -1,0 +1,217 @@
+package io.tendril.worker.internal;
+
+import com.google.protobuf.ByteString;
+import io.tendril.protocol.codec.CodecException;
+import io.tendril.protocol.codec.RemoteFailure;
+import io.tendril.protocol.wire.FunctionCall;
+import io.tendril.protocol.wire.LibraryReply;
+import io.tendril.protocol.wire.LibraryRequest;
+import io.tendril.protocol.wire.Measured;
+import io.tendril.protocol.wire.RunTask;
+import io.tendril.protocol.wire.TaskFinished;
+import io.tendril.protocol.wire.TaskResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one function call (a RunTask with {@code call} set), on a pool thread: makes its
+ * sandbox and links its inputs (but not the classpath entries, which the library reads from the cache) with {@link TaskFiles}, hands the
+ * call to the library of its classpath ({@link LibraryPool}) as a LibraryRequest, waits for the
+ * reply, collects the outputs (the result file is one of them) after a success, deletes the
+ * sandbox, and builds the TaskFinished. No process is started per call.
+ *
+ * <p>Result codes: the library's SUCCESS is {@code SUCCESS} (or {@code OUTPUT_MISSING} when a
+ * declared output is missing); EXCEPTION (the function threw) is {@code EXCEPTION}, with {@code
+ * failure} holding the encoded {@link RemoteFailure} and the message {@code "<class>: <message>"};
+ * ERROR (the function is not found, a value cannot be decoded or encoded, an input cannot be read)
+ * is {@code FAILURE} with the library's message: both are the application's failures. A library
+ * that cannot start or dies during the call is {@code WORKER_ERROR}, with its exit status and last
+ * lines of standard error. A kill on request is {@code CANCELLED}; the wall-time limit, counted from
+ * when the call is handed to the library, {@code MAX_WALL_TIME}.
+ *
+ * <p>Killed and timed-out calls: a thread cannot be stopped safely inside a JVM (an interrupt is
+ * only a request the function may ignore, and a function left running would hold its slot and its
+ * memory), so the library running such a call is stopped (its process tree killed) and the calls
+ * running beside it end {@code WORKER_ERROR}, which the manager requeues without spending a retry;
+ * the next call for that classpath starts a new library.
+ *
+ * <p>The standard output of a call is empty: what a function prints goes to its library's log. A
+ * call runs with the library's environment; the RunTask's {@code env} does not apply to it.
+ */
+final class CallExecution implements Execution {
+  private static final Logger log = LoggerFactory.getLogger(CallExecution.class);
+
+  /** How long to wait for a reply being delivered while the call is taken back. */
+  private static final long DELIVERY_WAIT_SECONDS = 5;
+
+  private final RunTask spec;
+  private final WorkerCache cache;
+  private final Path sandboxDir;
+  private final long startedAtMs;
+  private final LibraryPool libraries;
+  private final CompletableFuture<Void> killed = new CompletableFuture<>();
+  private volatile boolean sent;
+
+  /**
+   * Prepares a run of a call in {@code sandboxDir}.
+   *
+   * @param spec the RunTask, with {@code call} set
+   * @param cache the cache of its inputs and outputs
+   * @param sandboxDir its sandbox
+   * @param startedAtMs when it started, as reported in TaskStarted
+   * @param libraries the libraries that run calls
+   */
+  CallExecution(RunTask spec, WorkerCache cache, Path sandboxDir, long startedAtMs, LibraryPool libraries) {
+    this.spec = spec;
+    this.cache = cache;
+    this.sandboxDir = sandboxDir;
+    this.startedAtMs = startedAtMs;
+    this.libraries = libraries;
+  }
+
+  @Override
+  public boolean spawned() {
+    return sent;
+  }
+
+  @Override
+  public void kill() {
+    killed.complete(null);
+  }
+
+  @Override
+  public TaskFinished.Builder run() {
+    TaskFinished.Builder done = TaskFinished.newBuilder().setStartedAtMs(startedAtMs).setExitCode(-1);
+    try (Sandbox box = new Sandbox(sandboxDir, cache.dir())) {
+      try {
+        TaskFiles.linkInputs(spec, box, cache, Set.copyOf(spec.getCall().getClasspathList()));
+      } catch (IOException | RuntimeException e) {
+        return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "cannot prepare the sandbox: " + e.getMessage());
+      }
+      if (killed.isDone()) {
+        return end(done, TaskResult.TASK_RESULT_CANCELLED, "killed at the manager's request before it started");
+      }
+      FunctionCall call = spec.getCall();
+      LibraryRequest.Builder request = LibraryRequest.newBuilder()
+          .setSandbox(box.dir().toString())
+          .setTask(call.getTask())
+          .setResultName(call.getResultName())
+          .addAllAllowedPackages(call.getAllowedPackagesList());
+      Optional<Library.Call> c;
+      try {
+        c = libraries.submit(call.getClasspathList(), request, killed::isDone);
+      } catch (LibraryFailedException e) {
+        return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, e.getMessage());
+      }
+      if (c.isEmpty()) {
+        return end(done, TaskResult.TASK_RESULT_CANCELLED, "killed at the manager's request before it started");
+      }
+      sent = true;
+      return await(c.get(), box, done);
+    } catch (IOException e) {
+      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR,
+          "cannot create the sandbox " + sandboxDir + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return end(done, TaskResult.TASK_RESULT_CANCELLED, "the worker is stopping");
+    }
+  }
+
+  /** Waits for the reply, a kill or the wall-time limit, whichever comes first. */
+  private TaskFinished.Builder await(Library.Call c, Sandbox box, TaskFinished.Builder done)
+      throws InterruptedException {
+    long sentAt = System.nanoTime();
+    long limitMs = spec.getMaxWallTimeMs();
+    CompletableFuture<Object> first = CompletableFuture.anyOf(c.reply(), killed);
+    boolean overTime = false;
+    try {
+      if (limitMs > 0) {
+        first.get(limitMs, TimeUnit.MILLISECONDS);
+      } else {
+        first.get();
+      }
+    } catch (TimeoutException e) {
+      overTime = true;
+    } catch (ExecutionException e) {
+      // The reply failed: read below.
+    } catch (InterruptedException e) {
+      if (c.library().abandon(c.id())) {
+        c.library().stop("the worker stopped while call " + c.id() + " (task " + spec.getTaskId() + ") ran in it",
+            Duration.ZERO);
+      }
+      throw e;
+    }
+    if (!c.reply().isDone() && c.library().abandon(c.id())) {
+      long wallMs = (System.nanoTime() - sentAt) / 1_000_000;
+      done.setMeasured(Measured.newBuilder().setWallTimeMs(wallMs));
+      String why = overTime ? "ran past its wall-time limit of " + limitMs + " ms" : "was killed at the manager's request";
+      log.info("task {} {}; stopping {}, the only safe way to end a running function", spec.getTaskId(), why,
+          c.library());
+      c.library().stop("the call of task " + spec.getTaskId() + " in it " + why
+          + " (a running function cannot be stopped safely)", Duration.ZERO);
+      return overTime
+          ? end(done, TaskResult.TASK_RESULT_MAX_WALL_TIME, "ran longer than its wall-time limit of " + limitMs
+              + " ms; its library was stopped")
+          : end(done, TaskResult.TASK_RESULT_CANCELLED, "killed at the manager's request");
+    }
+    LibraryReply reply;
+    try {
+      reply = c.reply().get(DELIVERY_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, String.valueOf(e.getCause().getMessage()));
+    } catch (TimeoutException e) {
+      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "the reply of " + c.library() + " was lost");
+    }
+    return outcome(reply, box, done);
+  }
+
+  /** Turns the library's reply into the TaskFinished. */
+  private TaskFinished.Builder outcome(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
+    done.setMeasured(Measured.newBuilder()
+        .setWallTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getWallTimeNs()))
+        .setCpuTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getCpuTimeNs())));
+    switch (reply.getOutcome()) {
+      case LIBRARY_OUTCOME_SUCCESS -> {
+        done.setExitCode(0);
+        List<String> problems = TaskFiles.collectOutputs(spec, box, cache, done);
+        return problems.isEmpty()
+            ? end(done, TaskResult.TASK_RESULT_SUCCESS, "")
+            : end(done, TaskResult.TASK_RESULT_OUTPUT_MISSING, String.join("; ", problems));
+      }
+      case LIBRARY_OUTCOME_EXCEPTION -> {
+        done.setFailure(reply.getFailure());
+        return end(done, TaskResult.TASK_RESULT_EXCEPTION, summary(reply.getFailure()));
+      }
+      case LIBRARY_OUTCOME_ERROR -> {
+        return end(done, TaskResult.TASK_RESULT_FAILURE, reply.getError());
+      }
+      default -> {
+        return end(done, TaskResult.TASK_RESULT_WORKER_ERROR,
+            "the library answered with an unknown outcome " + reply.getOutcomeValue());
+      }
+    }
+  }
+
+  /** "{@code <exception class>: <message>}" of an encoded failure. */
+  private static String summary(ByteString failure) {
+    try {
+      return RemoteFailure.decode(failure.toByteArray()).toString();
+    } catch (CodecException e) {
+      return "the function threw an exception whose description cannot be read: " + e.getMessage();
+    }
+  }
+
+  private static TaskFinished.Builder end(TaskFinished.Builder done, TaskResult result, String message) {
+    return done.setResult(result).setMessage(message).setFinishedAtMs(System.currentTimeMillis());
+  }
+}

@@ -1,0 +1,116 @@
+package io.tendril.worker.library;
+
+import com.google.protobuf.ByteString;
+import io.tendril.protocol.codec.CodecException;
+import io.tendril.protocol.wire.LibraryOutcome;
+import io.tendril.protocol.wire.LibraryReply;
+import io.tendril.protocol.wire.LibraryRequest;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs one LibraryRequest to its LibraryReply: evaluates the call's task (see {@link
+ * CallEvaluator}), encodes the result with the value codec of the call's allowed packages, writes
+ * it to {@code sandbox/result_name}, and measures the wall time and the slot thread's CPU time.
+ *
+ * <p>Outcomes: SUCCESS with the result's size; EXCEPTION with the encoded {@link
+ * io.tendril.protocol.codec.RemoteFailure} of whatever the function (or a nested task's function)
+ * threw; ERROR with a message naming the function and what the library could not do. Never
+ * throws. Thread-safe: slot threads share one runner.
+ */
+final class CallRunner {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final CallContexts contexts;
+
+  /** Creates the runner of a library whose functions and values come from {@code loader}. */
+  CallRunner(ClassLoader loader) {
+    this.contexts = new CallContexts(loader);
+  }
+
+  /**
+   * Prepares what the first call would otherwise pay for (the standard codec, Fory's classes), so
+   * that it is paid before the library announces itself and not inside a call's wall time.
+   */
+  void warmUp() {
+    try {
+      CallContexts.Context c = contexts.of(List.of());
+      c.codec().decode(c.codec().encode(List.of(1, 2L, "three", 4.0)));
+    } catch (CallError | RuntimeException e) {
+      // Only an optimisation: the first call reports whatever is wrong.
+    }
+  }
+
+  /**
+   * Runs a call.
+   *
+   * @param request the call
+   * @return its reply, with the call id, outcome and measurements set
+   */
+  LibraryReply run(LibraryRequest request) {
+    long wallStart = System.nanoTime();
+    long cpuStart = cpuNow();
+    LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId());
+    try {
+      Path sandbox = sandboxOf(request);
+      CallContexts.Context context = contexts.of(request.getAllowedPackagesList());
+      Object result = new CallEvaluator(context, sandbox).evaluate(request.getTask());
+      byte[] encoded = encode(context, request, result);
+      write(sandbox, request, encoded);
+      reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS).setResultSize(encoded.length);
+    } catch (CallError e) {
+      reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR).setError(e.getMessage());
+    } catch (FunctionThrew e) {
+      reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_EXCEPTION)
+          .setFailure(ByteString.copyFrom(Failures.encode(e.getCause())));
+    } catch (RuntimeException | Error e) {
+      // A fault of the library's own code: report it on this call rather than leave the call hanging.
+      reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR)
+          .setError("the library failed running function " + CallEvaluator.nameOf(request.getTask()) + ": " + e);
+    }
+    return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart)).build();
+  }
+
+  private static Path sandboxOf(LibraryRequest request) throws CallError {
+    try {
+      Path p = Path.of(request.getSandbox());
+      if (!p.isAbsolute()) {
+        throw new CallError("the call's sandbox '" + request.getSandbox() + "' is not an absolute path");
+      }
+      return p.normalize();
+    } catch (InvalidPathException e) {
+      throw new CallError("the call's sandbox '" + request.getSandbox() + "' is not a path: " + e.getMessage());
+    }
+  }
+
+  private static byte[] encode(CallContexts.Context context, LibraryRequest request, Object result)
+      throws CallError {
+    try {
+      return context.codec().encode(result);
+    } catch (CodecException e) {
+      throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())
+          + " cannot be encoded: " + e.getMessage());
+    }
+  }
+
+  private static void write(Path sandbox, LibraryRequest request, byte[] encoded) throws CallError {
+    try {
+      SandboxFiles.write(sandbox, request.getResultName(), encoded);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())
+          + " cannot be written to '" + request.getResultName() + "': " + CallEvaluator.describe(e));
+    }
+  }
+
+  private static long cpuNow() {
+    try {
+      return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    } catch (UnsupportedOperationException e) {
+      return 0;
+    }
+  }
+}

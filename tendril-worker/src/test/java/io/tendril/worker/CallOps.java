@@ -1,0 +1,62 @@
+package io.tendril.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Functions the function-call tests run inside a worker's library process. The library runs with
+ * the worker's class path, which in tests is the test class path, so these are found there.
+ */
+public final class CallOps {
+  /** How long {@link #await} waits for its release file at most. */
+  static final long AWAIT_LIMIT_MILLIS = 60_000;
+
+  private CallOps() {}
+
+  static Integer inc(Integer x) {
+    return x + 1;
+  }
+
+  static Integer sum4(Integer a, Integer b, List<Integer> c, Integer d) {
+    int s = a + b + d;
+    for (Integer x : c) {
+      s += x;
+    }
+    return s;
+  }
+
+  /** The library's process id. */
+  static Long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  /**
+   * Writes the library's process id to {@code started}, then waits until {@code release} exists
+   * (or a minute has passed).
+   *
+   * @return the process id
+   */
+  static Long await(String started, String release) throws IOException, InterruptedException {
+    long pid = ProcessHandle.current().pid();
+    Path tmp = Path.of(started + ".tmp");
+    Files.writeString(tmp, Long.toString(pid));
+    Files.move(tmp, Path.of(started), StandardCopyOption.ATOMIC_MOVE);
+    long deadline = System.currentTimeMillis() + AWAIT_LIMIT_MILLIS;
+    while (!Files.exists(Path.of(release)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    return pid;
+  }
+
+  static Integer boom(String message) {
+    throw new IllegalStateException(message);
+  }
+
+  static String shout(String s) {
+    System.out.println("printed by a function: " + s);
+    return s.toUpperCase(java.util.Locale.ROOT);
+  }
+}
