@@ -143,7 +143,10 @@ class ClusterTest {
       manager.submit(make);
       all.add(make);
     }
-    Thread.sleep(1500);
+    // Kill a worker that has joined and is running stage 1.
+    while (manager.stats().workersConnected() < 2 || manager.stats().tasksDone() < 2) {
+      Thread.sleep(20);
+    }
     workers.processes().get(0).destroyForcibly(); // SIGKILL
     LocalWorkers replacement = LocalWorkers.start(1, manager.port(), dir.resolve("run"), "replacement");
     try {
