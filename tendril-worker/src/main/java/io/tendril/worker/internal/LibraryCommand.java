@@ -1,9 +1,11 @@
 package io.tendril.worker.internal;
 
 import io.tendril.worker.library.LibraryMain;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * The command line of a library process: the worker's own {@code java} (from {@code java.home}),
@@ -31,7 +33,22 @@ record LibraryCommand(Path java, long heapMb, String classPath) {
    */
   static LibraryCommand ofThisJvm(long heapMb) {
     return new LibraryCommand(Path.of(System.getProperty("java.home"), "bin", "java"), heapMb,
-        System.getProperty("java.class.path", ""));
+        absolute(System.getProperty("java.class.path", "")));
+  }
+
+  /**
+   * A classpath with every entry made absolute: the library runs in a directory of its own, where
+   * entries relative to the worker's directory (as {@code java -jar tendril.jar} gives) would not
+   * be found.
+   */
+  static String absolute(String classpath) {
+    StringJoiner out = new StringJoiner(File.pathSeparator);
+    for (String entry : classpath.split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        out.add(Path.of(entry).toAbsolutePath().normalize().toString());
+      }
+    }
+    return out.toString();
   }
 
   /**
