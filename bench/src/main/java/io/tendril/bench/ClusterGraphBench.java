@@ -51,6 +51,10 @@ public final class ClusterGraphBench {
           Thread.sleep(50);
         }
         for (String shape : shapes.split(",")) {
+          if (shape.equals("first-dispatch")) {
+            firstDispatch(m);
+            continue;
+          }
           Case c = build(shape);
           check(c, m.get(c.dsk, c.keys));
           double[] rates = new double[runs];
@@ -72,6 +76,41 @@ public final class ClusterGraphBench {
         }
       }
     }
+  }
+
+  /**
+   * Time from calling get on a 100,000-task wide graph to the first call dispatched to a worker,
+   * read from the transaction log. The run is then abandoned: the manager closes with it.
+   */
+  private static void firstDispatch(Manager m) throws Exception {
+    GraphShapes.Shape s = GraphShapes.wide(100_000, 1_000);
+    long before = Files.size(m.transactionLog());
+    long startMs = System.currentTimeMillis();
+    long start = System.nanoTime();
+    Thread run = Thread.ofPlatform().daemon().start(() -> {
+      try {
+        m.get(s.graph(), s.target());
+      } catch (RuntimeException e) {
+        // The manager closed under it: expected.
+      }
+    });
+    long dispatchedAt = -1;
+    while (dispatchedAt < 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+      Thread.sleep(5);
+      try (var in = Files.newInputStream(m.transactionLog())) {
+        in.skipNBytes(before);
+        for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+          if (line.contains("\"state\":\"DISPATCHED\"")) {
+            int i = line.indexOf("\"time\":") + 7;
+            dispatchedAt = Long.parseLong(line.substring(i, line.indexOf(',', i)));
+            break;
+          }
+        }
+      }
+    }
+    System.out.printf("{\"system\":\"tendril\",\"shape\":\"first-dispatch\",\"tasks\":%d,\"first_dispatch_ms\":%d}%n",
+        s.tasks(), dispatchedAt < 0 ? -1 : dispatchedAt - startMs);
+    run.interrupt();
   }
 
   private record Case(Map<Object, Object> dsk, Object keys, int tasks, Object expected) {}

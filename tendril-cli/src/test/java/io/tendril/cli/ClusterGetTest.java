@@ -87,6 +87,32 @@ class ClusterGetTest {
   }
 
   @Test
+  void smallResultsRideInTheMessagesAndLargeOnesStayFiles() {
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> keys = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      dsk.put(Key.of("inc", i), Task.of(io.tendril.graph.Ops::inc, (long) i));
+      keys.add(Key.of("inc", i));
+    }
+    dsk.put("total", Task.of(GraphOps::sum, new ArrayList<>(keys)));
+    keys.add("total");
+    List<Object> expected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      expected.add(i + 1L);
+    }
+    expected.add(40L * 41 / 2);
+    assertThat(manager.get(dsk, keys)).isEqualTo(expected);
+    ManagerStats inline = manager.stats();
+    // Every result came back in its completion and went to "total" inside its request.
+    assertThat(inline.bytesReceivedByManager()).isZero();
+    assertThat(inline.peerTransfers()).isZero();
+    assertThat(manager.get(dsk, keys, GetOptions.defaults().inlineLimit(0))).isEqualTo(expected);
+    ManagerStats files = manager.stats();
+    // As files: the 41 requested results are fetched, and "total" reads its inputs from files.
+    assertThat(files.bytesReceivedByManager()).isGreaterThan(41L * 8);
+  }
+
+  @Test
   void aWorkerKilledMidRunCostsNothingButTime() throws Exception {
     int n = 200;
     Map<Object, Object> dsk = new HashMap<>();
@@ -107,7 +133,9 @@ class ClusterGetTest {
         Thread.currentThread().interrupt();
       }
     });
-    Object total = manager.get(dsk, "total");
+    // Results as files only (no inline values), so the killed worker takes results still needed
+    // with it and they are recomputed from their producers.
+    Object total = manager.get(dsk, "total", GetOptions.defaults().inlineLimit(0));
     killer.join();
     assertThat(total).isEqualTo((long) n * (n - 1) / 2 + 2L * n);
     assertThat(manager.stats().workersLost()).isEqualTo(1);

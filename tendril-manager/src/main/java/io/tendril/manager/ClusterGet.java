@@ -9,6 +9,7 @@ import io.tendril.graph.internal.GraphPlan;
 import io.tendril.graph.internal.NestedKeys;
 import io.tendril.graph.json.Builtins;
 import io.tendril.protocol.CacheLevel;
+import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import io.tendril.protocol.codec.CodecException;
 import io.tendril.protocol.codec.FunctionDescriptors;
@@ -53,6 +54,9 @@ final class ClusterGet {
   /** The sandbox name of a call's result. */
   static final String RESULT = "result";
 
+  /** The most bytes of inline values one call carries; beyond it, inputs travel as files. */
+  static final int INLINE_BYTES_PER_CALL = Protocol.MAX_MESSAGE_BYTES / 4;
+
   private final Manager manager;
   private final GetOptions options;
   private final GraphPlan plan;
@@ -72,11 +76,14 @@ final class ClusterGet {
   /** Results known on this side (literals, and aliases of them), by entry. */
   private final Object[] local;
   private final boolean[] isLocal;
+  /** Encoded results small enough to travel inside messages (call results and literals), by entry. */
+  private final byte[][] inline;
   private final Set<DeclaredFile> created = new LinkedHashSet<>();
   private Path resultsDirectory;
   private int calls;
   private int callsDone;
   private int running;
+  private long inlineBudget;
 
   ClusterGet(Manager manager, Environment environment, Map<?, ?> dsk, Object keys, GetOptions options) {
     this.manager = manager;
@@ -100,6 +107,7 @@ final class ClusterGet {
     requested = new boolean[n];
     local = new Object[n];
     isLocal = new boolean[n];
+    inline = new byte[n][];
     NestedKeys.map(keys, k -> {
       requested[plan.idOf(k)] = true;
       return k;
@@ -142,6 +150,7 @@ final class ClusterGet {
           throw failure(id, t);
         }
         callsDone++;
+        inline[id] = t.inlineResult();
         options.progress().ifPresent(p -> p.update(callsDone, calls));
         done(id);
       }
@@ -205,6 +214,7 @@ final class ClusterGet {
         file[id] = file[target];
         local[id] = local[target];
         isLocal[id] = isLocal[target];
+        inline[id] = inline[target];
         shared[target] = true;
         finishedEntry(id, todo);
       } else if (v instanceof Task || v instanceof List) {
@@ -213,9 +223,14 @@ final class ClusterGet {
         local[id] = v;
         isLocal[id] = true;
         if (plan.dependents(id).length > 0) {
-          file[id] = manager.declareBuffer(encodeLiteral(plan.key(id), v), CacheLevel.WORKFLOW);
-          ownFile[id] = true;
-          created.add(file[id]);
+          byte[] encoded = encodeLiteral(plan.key(id), v);
+          if (encoded.length <= options.inlineLimit()) {
+            inline[id] = encoded;
+          } else {
+            file[id] = manager.declareBuffer(encoded, CacheLevel.WORKFLOW);
+            ownFile[id] = true;
+            created.add(file[id]);
+          }
         }
         finishedEntry(id, todo);
       }
@@ -248,6 +263,7 @@ final class ClusterGet {
 
   private void submit(int id, Object value) {
     Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
+    inlineBudget = INLINE_BYTES_PER_CALL;
     CallTask task;
     String function;
     if (value instanceof Task t) {
@@ -265,7 +281,7 @@ final class ClusterGet {
     ownFile[id] = true;
     created.add(out);
     FunctionCall.Builder call = FunctionCall.newBuilder().setTask(task).setResultName(RESULT)
-        .addAllAllowedPackages(options.allowedPackages());
+        .addAllAllowedPackages(options.allowedPackages()).setInlineLimit(options.inlineLimit());
     Resources r = options.resourcesFor(function);
     CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
@@ -321,10 +337,25 @@ final class ClusterGet {
     }
     int dep = plan.idOf(v);
     if (dep >= 0) {
-      String name = inputs.computeIfAbsent(file[dep], f -> "in/" + inputs.size());
+      byte[] small = inline[dep];
+      if (small != null && small.length <= inlineBudget) {
+        inlineBudget -= small.length;
+        return CallValue.newBuilder().setLiteral(ByteString.copyFrom(small)).build();
+      }
+      String name = inputs.computeIfAbsent(fileOf(dep), f -> "in/" + inputs.size());
       return CallValue.newBuilder().setInput(name).build();
     }
     return CallValue.newBuilder().setLiteral(ByteString.copyFrom(encodeLiteral(plan.key(id), v))).build();
+  }
+
+  /** The file of an entry's result, declaring a buffer for an inline literal that has none. */
+  private DeclaredFile fileOf(int id) {
+    if (file[id] == null) {
+      file[id] = manager.declareBuffer(inline[id], CacheLevel.WORKFLOW);
+      ownFile[id] = true;
+      created.add(file[id]);
+    }
+    return file[id];
   }
 
   private ByteString describe(int id, Fn fn) {
@@ -354,7 +385,7 @@ final class ClusterGet {
     if (isLocal[id]) {
       return local[id];
     }
-    byte[] bytes = manager.fetchFile(file[id]);
+    byte[] bytes = inline[id] != null ? inline[id] : manager.fetchFile(file[id]);
     try {
       return codec.decode(bytes);
     } catch (CodecException e) {

@@ -151,6 +151,11 @@ public final class CommandTask {
     return onDone;
   }
 
+  /** The encoded result of a function call that came inline with its completion, or null. */
+  byte[] inlineResult() {
+    return outcome().inlineResult();
+  }
+
   /** The encoded exception of a function call that threw; empty otherwise. */
   byte[] failure() {
     return outcome().failure();

@@ -1,5 +1,6 @@
 package io.tendril.manager;
 
+import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,10 @@ public final class GetOptions {
   private final List<Path> extraFiles = new ArrayList<>();
   private final Set<String> allowedPackages = new LinkedHashSet<>();
   private Progress progress;
+  private int inlineLimit = DEFAULT_INLINE_LIMIT;
+
+  /** Results and literals up to this many encoded bytes travel inside messages by default. */
+  public static final int DEFAULT_INLINE_LIMIT = 64 * 1024;
 
   private GetOptions() {}
 
@@ -139,6 +144,21 @@ public final class GetOptions {
     return this;
   }
 
+  /**
+   * Results (and literals of the graph) of at most this many encoded bytes ride inside the
+   * messages: a call's small result comes back in its completion and the manager passes it to
+   * the calls that read it and to the caller, with no file transfer (default 64 KiB; 0 for
+   * never). Larger results stay files on the workers.
+   */
+  public GetOptions inlineLimit(int bytes) {
+    if (bytes < 0 || bytes > Protocol.MAX_MESSAGE_BYTES / 4) {
+      throw new IllegalArgumentException("inlineLimit must be between 0 and " + Protocol.MAX_MESSAGE_BYTES / 4
+          + " bytes, got " + bytes);
+    }
+    inlineLimit = bytes;
+    return this;
+  }
+
   /** A listener told of progress as calls finish. */
   public GetOptions progress(Progress listener) {
     progress = Objects.requireNonNull(listener, "listener");
@@ -167,6 +187,10 @@ public final class GetOptions {
 
   Set<String> allowedPackages() {
     return Collections.unmodifiableSet(allowedPackages);
+  }
+
+  int inlineLimit() {
+    return inlineLimit;
   }
 
   Optional<Progress> progress() {

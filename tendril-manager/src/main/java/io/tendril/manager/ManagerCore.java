@@ -707,7 +707,9 @@ final class ManagerCore {
     }
     tasksDone++;
     t.spec.finish(new TaskOutcome(code, exitCode, out, truncated, message == null ? "" : message, worker,
-        t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure));
+        t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure,
+        code == ResultCode.SUCCESS && t.finished != null && t.finished.getHasInlineResult()
+            ? t.finished.getInlineResult().toByteArray() : null));
     if (t.spec.onDone() != null) {
       t.spec.onDone().accept(t.spec);
     } else {

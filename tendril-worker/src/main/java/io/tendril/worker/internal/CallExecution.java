@@ -11,6 +11,8 @@ import io.tendril.protocol.wire.RunTask;
 import io.tendril.protocol.wire.TaskFinished;
 import io.tendril.protocol.wire.TaskResult;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -175,6 +177,25 @@ final class CallExecution implements Execution {
     return outcome(reply, box, done);
   }
 
+  /**
+   * Puts a small result into the TaskFinished itself, so that the manager can forward it to the
+   * calls that read it and return it without fetching a file. The file still goes to the cache.
+   */
+  private void inlineResult(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
+    long limit = spec.getCall().getInlineLimit();
+    if (limit <= 0 || reply.getResultSize() > limit) {
+      return;
+    }
+    try {
+      Path result = box.dir().resolve(spec.getCall().getResultName());
+      if (Files.isRegularFile(result, LinkOption.NOFOLLOW_LINKS) && Files.size(result) <= limit) {
+        done.setInlineResult(ByteString.copyFrom(Files.readAllBytes(result))).setHasInlineResult(true);
+      }
+    } catch (IOException e) {
+      // The result then travels as a file only.
+    }
+  }
+
   /** Turns the library's reply into the TaskFinished. */
   private TaskFinished.Builder outcome(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
     done.setMeasured(Measured.newBuilder()
@@ -183,6 +204,7 @@ final class CallExecution implements Execution {
     switch (reply.getOutcome()) {
       case LIBRARY_OUTCOME_SUCCESS -> {
         done.setExitCode(0);
+        inlineResult(reply, box, done);
         List<String> problems = TaskFiles.collectOutputs(spec, box, cache, done);
         return problems.isEmpty()
             ? end(done, TaskResult.TASK_RESULT_SUCCESS, "")
