@@ -18,17 +18,7 @@ import time
 import dask
 from dask.distributed import Client, LocalCluster
 
-
-def inc(x):
-    return x + 1
-
-
-def add(x, y):
-    return x + y
-
-
-def total(xs):
-    return sum(xs)
+from dask_local import inc, tree  # the same functions and tree as the local benchmark
 
 
 def independent():
@@ -42,29 +32,10 @@ def reduce():
     dsk = {("inc", i): (inc, i) for i in range(n)}
     sums = []
     for j in range(n // chunk):
-        dsk[("sum", j)] = (total, [("inc", i) for i in range(j * chunk, (j + 1) * chunk)])
+        dsk[("sum", j)] = (sum, [("inc", i) for i in range(j * chunk, (j + 1) * chunk)])
         sums.append(("sum", j))
-    dsk["total"] = (total, sums)
+    dsk["total"] = (sum, sums)
     return dsk, "total", n + n // chunk + 1, n * (n + 1) // 2
-
-
-def tree():
-    n = 65_536
-    dsk = {}
-    level = []
-    for i in range(n):
-        dsk[("inc", i)] = (inc, i)
-        level.append(("inc", i))
-    depth = 0
-    while len(level) > 1:
-        depth += 1
-        nxt = []
-        for j in range(len(level) // 2):
-            k = ("add", depth, j)
-            dsk[k] = (add, level[2 * j], level[2 * j + 1])
-            nxt.append(k)
-        level = nxt
-    return dsk, level[0], 2 * n - 1, n * (n + 1) // 2
 
 
 SHAPES = {"independent": independent, "reduce": reduce, "tree": tree}

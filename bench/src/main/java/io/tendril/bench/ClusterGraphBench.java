@@ -32,24 +32,13 @@ public final class ClusterGraphBench {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     String shapes = args.length > 3 ? args[3] : "independent,reduce,tree";
     Path run = Files.createTempDirectory("tendril-cluster-bench-");
-    String java = ProcessHandle.current().info().command().orElse("java");
     try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(run).build())) {
-      List<Process> workers = new ArrayList<>();
-      for (int i = 0; i < workerCount; i++) {
-        List<String> cmd = new ArrayList<>(List.of(java));
-        if (Runtime.version().feature() >= 24) {
-          cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+      try (BenchWorkers workers = new BenchWorkers()) {
+        for (int i = 0; i < workerCount; i++) {
+          workers.start(jar, m, run, "bench-" + i, List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+              "--cores", "1", "--memory", "2000", "--disk", "10000");
         }
-        cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "worker",
-            "127.0.0.1:" + m.port(), "--cores", "1", "--memory", "2000", "--disk", "10000",
-            "--workspace", run.resolve("w" + i).toString(), "--id", "bench-" + i));
-        workers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(run.resolve("w" + i + ".log").toFile()).start());
-      }
-      try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (m.stats().workersConnected() < workerCount && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        workers.awaitJoined(m);
         for (String shape : shapes.split(",")) {
           if (shape.equals("first-dispatch")) {
             firstDispatch(m);
@@ -69,10 +58,6 @@ public final class ClusterGraphBench {
           System.out.printf("{\"system\":\"tendril\",\"shape\":\"%s\",\"tasks\":%d,\"workers\":%d,\"runs\":%d,"
               + "\"best_tasks_per_s\":%.1f,\"median_tasks_per_s\":%.1f}%n",
               shape, c.tasks, workerCount, runs, rates[runs - 1], rates[runs / 2]);
-        }
-      } finally {
-        for (Process p : workers) {
-          p.destroy();
         }
       }
     }

@@ -12,9 +12,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Worker-to-worker transfer speed: a temp of the given size is made on one worker and consumed by
@@ -32,30 +30,19 @@ public final class TransferBench {
     long mb = Long.parseLong(args[0]);
     String jar = args[1];
     Path run = Files.createTempDirectory("tendril-transfer-");
-    String java = ProcessHandle.current().info().command().orElse("java");
     double loopback = loopbackCopy(mb << 20, run.resolve("loopback.bin"));
     System.out.printf("{\"system\":\"loopback-copy\",\"mb\":%d,\"mb_per_s\":%.1f}%n", mb, loopback);
     try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(run).build())) {
-      List<Process> workers = new ArrayList<>();
-      // Worker 0: one core and much memory; worker 1: two cores and little memory. The producer
-      // asks for the memory only worker 0 has, the consumer for the cores only worker 1 has.
-      String[] cores = {"1", "2"};
-      String[] memory = {"3000", "1000"};
-      for (int i = 0; i < 2; i++) {
-        List<String> cmd = new ArrayList<>(List.of(java));
-        if (Runtime.version().feature() >= 24) {
-          cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+      try (BenchWorkers workers = new BenchWorkers()) {
+        // Worker 0: one core and much memory; worker 1: two cores and little memory. The producer
+        // asks for the memory only worker 0 has, the consumer for the cores only worker 1 has.
+        String[] cores = {"1", "2"};
+        String[] memory = {"3000", "1000"};
+        for (int i = 0; i < 2; i++) {
+          workers.start(jar, m, run, "transfer-" + i, List.of("-Xmx256m"), "--cores", cores[i], "--memory", memory[i],
+              "--disk", String.valueOf(4 * mb + 1000));
         }
-        cmd.addAll(List.of("-Xmx256m", "-jar", jar, "worker", "127.0.0.1:" + m.port(), "--cores", cores[i],
-            "--memory", memory[i], "--disk", String.valueOf(4 * mb + 1000), "--workspace", run.resolve("w" + i).toString(),
-            "--id", "transfer-" + i));
-        workers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(run.resolve("w" + i + ".log").toFile()).start());
-      }
-      try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (m.stats().workersConnected() < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        workers.awaitJoined(m);
         DeclaredFile temp = m.declareTemp();
         m.submit(CommandTask.builder("head -c " + (mb << 20) + " /dev/urandom > t").output("t", temp).cores(1).memoryMb(2500).build());
         require(m.await(Duration.ofMinutes(10)).orElseThrow().succeeded(), "the producer failed");
@@ -74,10 +61,6 @@ public final class TransferBench {
         double rate = mb / Math.max(0.001, elapsedMs / 1000.0);
         System.out.printf("{\"system\":\"tendril-peer\",\"mb\":%d,\"mb_per_s\":%.1f,\"ratio_to_loopback\":%.2f}%n",
             mb, rate, rate / loopback);
-      } finally {
-        for (Process p : workers) {
-          p.destroy();
-        }
       }
     }
   }
