@@ -172,6 +172,28 @@ class ClusterGetTest {
     assertThat(Files.readAllLines(counter)).hasSize(1 + 3);
   }
 
+  /** A value of a class the codec does not allow by default. */
+  record Reading(String detector, double energy) {}
+
+  @Test
+  void whatCannotTravelFailsAtSubmissionWithTheFix() {
+    Thread notAValue = Thread.currentThread();
+    Map<Object, Object> capturing = Map.of("x", 1L, "y", Task.of((Long x) -> x + notAValue.getId(), "x"));
+    assertThatThrownBy(() -> manager.get(capturing, "y"))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("cannot send the function of key 'y'")
+        .hasMessageContaining("static method reference");
+    Map<Object, Object> literal = Map.of("r", new Reading("ecal", 42.0), "e", Task.of(io.tendril.graph.Ops::identity, "r"));
+    assertThatThrownBy(() -> manager.get(literal, "e"))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining(Reading.class.getName())
+        .hasMessageContaining("allowPackages");
+    assertThat(manager.stats().tasksSubmitted()).isZero();
+    // Allowed, the same record travels both ways.
+    assertThat(manager.get(literal, "e", GetOptions.defaults().allowPackages("io.tendril.cli")))
+        .isEqualTo(new Reading("ecal", 42.0));
+  }
+
   @Test
   void functionsFromAJarOnlyTheCallerHasRunOnTheWorkers() throws Exception {
     Path jar = buildJar();
