@@ -120,6 +120,34 @@ class ClusterGetTest {
   }
 
   @Test
+  void withLazyTransfersOffEveryResultComesBackAndFunctionsGetTheirOwnResources() throws Exception {
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> parts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      dsk.put(Key.of("inc", i), Task.of(io.tendril.graph.Ops::inc, (long) i));
+      parts.add(Key.of("inc", i));
+    }
+    dsk.put("total", Task.of(GraphOps::sum, parts));
+    Object total = manager.get(dsk, "total", GetOptions.defaults().lazyTransfers(false).inlineLimit(0)
+        .functionResources(Task.of(GraphOps::sum, parts).fn().functionName(), 0.5, 0, 0, 0));
+    assertThat(total).isEqualTo(21L);
+    List<String> log = List.of();
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < deadline; Thread.sleep(50)) {
+      log = Files.readAllLines(manager.transactionLog());
+      if (log.stream().filter(l -> l.contains("\"source_kind\":\"retrieve\"")).count() == 7) {
+        break;
+      }
+    }
+    // All 7 results were brought back to the manager as they were made.
+    assertThat(log.stream().filter(l -> l.contains("\"source_kind\":\"retrieve\"")).count()).isEqualTo(7);
+    // The sum got half a core (the workers have one each), the incs the default of one core.
+    assertThat(log.stream().filter(l -> l.contains("\"state\":\"DISPATCHED\"") && l.contains("\"cores\":0.5"))
+        .count()).isEqualTo(1);
+    assertThat(log.stream().filter(l -> l.contains("\"state\":\"DISPATCHED\"") && l.contains("\"cores\":1.0")).count())
+        .isEqualTo(6);
+  }
+
+  @Test
   void aWorkerKilledMidRunCostsNothingButTime() throws Exception {
     int n = 200;
     Map<Object, Object> dsk = new HashMap<>();

@@ -63,7 +63,6 @@ final class ClusterGet {
   private final ValueCodec codec;
   private final FunctionDescriptors functions;
   private final List<DeclaredFile> classpath;
-  private final Map<DeclaredFile, String> extraFiles = new LinkedHashMap<>();
   private final Map<Fn, ByteString> described = new IdentityHashMap<>();
   private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
   private final Map<Long, Integer> entryOfTask = new HashMap<>();
@@ -95,9 +94,6 @@ final class ClusterGet {
     this.functions = FunctionDescriptors.using(codec);
     List<Path> cp = options.environment().orElseGet(Environment::ownClasspath);
     this.classpath = environment.files(cp);
-    for (Path p : options.extraFiles()) {
-      extraFiles.put(manager.declareFile(p, CacheLevel.WORKFLOW), p.getFileName().toString());
-    }
     int n = dsk.size();
     file = new DeclaredFile[n];
     ownFile = new boolean[n];
@@ -296,9 +292,6 @@ final class ClusterGet {
     }
     for (Map.Entry<DeclaredFile, String> in : inputs.entrySet()) {
       b.input(in.getKey(), in.getValue());
-    }
-    for (Map.Entry<DeclaredFile, String> extra : extraFiles.entrySet()) {
-      b.input(extra.getKey(), extra.getValue());
     }
     entryOfTask.put(manager.submit(b.call(call.build()).build()), id);
     running++;

@@ -3,7 +3,6 @@ package io.tendril.manager;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,7 +45,6 @@ public final class GetOptions {
   private int retries;
   private boolean lazyTransfers = true;
   private List<Path> environment;
-  private final List<Path> extraFiles = new ArrayList<>();
   private final Set<String> allowedPackages = new LinkedHashSet<>();
   private Progress progress;
   private int inlineLimit = DEFAULT_INLINE_LIMIT;
@@ -122,14 +120,6 @@ public final class GetOptions {
     return this;
   }
 
-  /** Files or directories placed in the working directory of every call, under their own names. */
-  public GetOptions extraFiles(Path... files) {
-    for (Path f : files) {
-      extraFiles.add(Objects.requireNonNull(f, "extra file"));
-    }
-    return this;
-  }
-
   /**
    * Packages whose classes may travel as arguments and results, beyond the codec's standard types
    * (numbers, strings, arrays, collections, records of those...).
@@ -179,10 +169,6 @@ public final class GetOptions {
 
   Optional<List<Path>> environment() {
     return Optional.ofNullable(environment);
-  }
-
-  List<Path> extraFiles() {
-    return Collections.unmodifiableList(extraFiles);
   }
 
   Set<String> allowedPackages() {
