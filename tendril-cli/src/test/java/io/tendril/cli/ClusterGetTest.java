@@ -12,8 +12,11 @@ import io.tendril.manager.GetOptions;
 import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import io.tendril.manager.ManagerStats;
+import io.tendril.manager.PriorityMode;
 import io.tendril.manager.RemoteTaskException;
+import io.tendril.manager.WorkerChoice;
 import java.io.File;
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -103,9 +106,11 @@ class ClusterGetTest {
     expected.add(40L * 41 / 2);
     assertThat(manager.get(dsk, keys)).isEqualTo(expected);
     ManagerStats inline = manager.stats();
-    // Every result came back in its completion and went to "total" inside its request.
+    // Every result came back in its completion and went to "total" inside its request: no result was
+    // stored as a file on a worker (only the environment's files travel, from the manager or a peer).
     assertThat(inline.bytesReceivedByManager()).isZero();
-    assertThat(inline.peerTransfers()).isZero();
+    assertThat(Files.readAllLines(manager.transactionLog()).stream()
+        .filter(l -> l.contains("\"event\":\"output\"")).count()).isZero();
     assertThat(manager.get(dsk, keys, GetOptions.defaults().inlineLimit(0))).isEqualTo(expected);
     // As files: each of the 41 requested results is fetched from the worker that holds it.
     assertThat(manager.stats().bytesReceivedByManager()).isPositive();
@@ -220,6 +225,86 @@ class ClusterGetTest {
     // Allowed, the same record travels both ways.
     assertThat(manager.get(literal, "e", GetOptions.defaults().allowPackages("io.tendril.cli")))
         .isEqualTo(new Reading("ecal", 42.0));
+  }
+
+  @Test
+  void extraFilesAndVariablesReachTheFunctionsThroughTheirLibrary() throws Exception {
+    Path settings = Files.createDirectories(dir.resolve("settings"));
+    Files.writeString(settings.resolve("threshold.txt"), "7\n");
+    Map<Object, Object> dsk = new HashMap<>();
+    dsk.put("s", Task.of(GraphOps::setting, "threshold.txt"));
+    assertThat(manager.get(dsk, "s", GetOptions.defaults().extraFiles(settings.resolve("threshold.txt"))
+        .environmentVariable("TENDRIL_TEST_MARK", "!"))).isEqualTo("7!");
+    // Another variable is another library, with its own process environment.
+    assertThat(manager.get(dsk, "s", GetOptions.defaults().extraFiles(settings.resolve("threshold.txt"))
+        .environmentVariable("TENDRIL_TEST_MARK", "?"))).isEqualTo("7?");
+    assertThatThrownBy(() -> manager.get(dsk, "s", GetOptions.defaults().extraFiles(dir.resolve("missing.txt"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extra file")
+        .hasMessageContaining("missing.txt does not exist");
+    assertThatThrownBy(() -> GetOptions.defaults().environmentVariable("A=B", "x"))
+        .hasMessageContaining("'A=B' cannot be set");
+  }
+
+  @Test
+  void filesKeepAChainOnOneWorkerAndRandomSpreadsIt() {
+    Map<Object, Object> dsk = new HashMap<>();
+    int links = 24;
+    dsk.put(Key.of("link", 0), new byte[0]);
+    for (int i = 1; i <= links; i++) {
+      // 100 KB per link: above the inline limit, so each result is a file on the worker that made it.
+      dsk.put(Key.of("link", i), Task.of(GraphOps::link, Key.of("link", i - 1), 100L));
+    }
+    byte[] last = (byte[]) manager.get(dsk, Key.of("link", links));
+    assertThat(last[0]).isEqualTo((byte) links);
+    assertThat(manager.stats().peerTransfers()).as("by files, every link runs where its input is").isZero();
+    byte[] again = (byte[]) manager.get(dsk, Key.of("link", links), GetOptions.defaults().workerChoice(WorkerChoice.RANDOM));
+    assertThat(again[0]).isEqualTo((byte) links);
+    // At random, a link lands on the other worker about half the time (all 23 on one: 2^-22).
+    assertThat(manager.stats().peerTransfers()).as("at random, links cross between the workers").isPositive();
+  }
+
+  @Test
+  void priorityModesOrderTheDispatchOfReadyCalls() throws Exception {
+    workers.close(); // this test's workers join only once every call is waiting
+    for (PriorityMode mode : List.of(PriorityMode.LIFO, PriorityMode.FIFO)) {
+      Path run = dir.resolve("order-" + mode);
+      try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(run).build())) {
+        Map<Object, Object> dsk = new HashMap<>();
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          dsk.put(Key.of("inc", i), Task.of(io.tendril.graph.Ops::inc, (long) i));
+          keys.add(Key.of("inc", i));
+        }
+        java.util.concurrent.CompletableFuture<Object> result = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> m.get(dsk, keys, GetOptions.defaults().priority(mode)));
+        while (m.stats().tasksSubmitted() < 12) {
+          Thread.sleep(20);
+        }
+        try (LocalWorkers late = LocalWorkers.start(1, m.port(), run)) {
+          assertThat(result.get(120, TimeUnit.SECONDS)).asList().hasSize(12);
+        }
+        List<Long> submitted = idsIn(m.transactionLog(), "SUBMITTED");
+        List<Long> dispatched = idsIn(m.transactionLog(), "DISPATCHED");
+        List<Long> expected = new ArrayList<>(submitted);
+        if (mode == PriorityMode.LIFO) {
+          java.util.Collections.reverse(expected);
+        }
+        assertThat(dispatched).as(mode.toString()).isEqualTo(expected);
+      }
+    }
+  }
+
+  private static List<Long> idsIn(Path log, String state) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      if (line.contains("\"state\":\"" + state + "\"")) {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":(\\d+)").matcher(line);
+        if (id.find()) {
+          ids.add(Long.parseLong(id.group(1)));
+        }
+      }
+    }
+    return ids;
   }
 
   @Test

@@ -36,6 +36,21 @@ public final class GraphOps {
     return out;
   }
 
+  /**
+   * The trimmed text of a file in the current directory (the library's working directory, where
+   * GetOptions.extraFiles places files) followed by the variable TENDRIL_TEST_MARK.
+   */
+  public static String setting(String fileName) throws IOException {
+    return Files.readString(Path.of(fileName)).trim() + System.getenv("TENDRIL_TEST_MARK");
+  }
+
+  /** {@code kb} kilobytes whose bytes follow {@code prev}'s first byte plus one: a link of a chain of files. */
+  public static byte[] link(byte[] prev, long kb) {
+    byte[] b = new byte[(int) (kb << 10)];
+    java.util.Arrays.fill(b, (byte) (prev.length == 0 ? 1 : prev[0] + 1));
+    return b;
+  }
+
   /** x + 1, after sleeping: a task that is still running when a worker is killed. */
   public static long slowInc(long x) throws InterruptedException {
     Thread.sleep(50);

@@ -19,6 +19,7 @@ import io.tendril.protocol.wire.CallList;
 import io.tendril.protocol.wire.CallTask;
 import io.tendril.protocol.wire.CallValue;
 import io.tendril.protocol.wire.FunctionCall;
+import io.tendril.protocol.wire.Mount;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,7 +41,10 @@ import java.util.stream.Stream;
 
 /**
  * One run of a graph on the workers, for {@link Manager#get}: every task of the graph becomes a
- * function call run in a library on a worker, its result a temp file left on that worker; a call
+ * function call run in a library on a worker, its result a temp file left on that worker, or, when
+ * it is small (at most the inline limit), a value that came back in the call's completion and is
+ * forwarded inside the calls that read it (as a buffer file only when a call's inline budget is
+ * spent); a call
  * is submitted once the calls it reads have finished; only the requested keys' results are
  * fetched and decoded. Literals travel as small buffers, aliases share their target's file.
  *
@@ -63,6 +67,14 @@ final class ClusterGet {
   private final ValueCodec codec;
   private final FunctionDescriptors functions;
   private final List<DeclaredFile> classpath;
+  /** Extra files of the libraries, and their names in the libraries' working directories. */
+  private final Map<DeclaredFile, String> extraFiles = new LinkedHashMap<>();
+  /** Longest chain of inputs back to a leaf, by entry. */
+  private final int[] depth;
+  /** Bytes of each entry's result once known (inline or reported by its worker). */
+  private final long[] size;
+  private final java.util.Random random = new java.util.Random();
+  private long readySeq;
   private final Map<Fn, ByteString> described = new IdentityHashMap<>();
   private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
   private final Map<Long, Integer> entryOfTask = new HashMap<>();
@@ -94,7 +106,19 @@ final class ClusterGet {
     this.functions = FunctionDescriptors.using(codec);
     List<Path> cp = options.environment().orElseGet(Environment::ownClasspath);
     this.classpath = environment.files(cp);
+    List<DeclaredFile> extra = environment.files(options.extraFiles(), "extra file",
+        "give files or directories that exist");
+    for (int i = 0; i < extra.size(); i++) {
+      String name = options.extraFiles().get(i).getFileName().toString();
+      if (extraFiles.containsValue(name)) {
+        throw new IllegalArgumentException("two extra files are named '" + name
+            + "': each is placed in the libraries' directory under its own name");
+      }
+      extraFiles.put(extra.get(i), name);
+    }
     int n = dsk.size();
+    depth = new int[n];
+    size = new long[n];
     file = new DeclaredFile[n];
     ownFile = new boolean[n];
     shared = new boolean[n];
@@ -123,6 +147,9 @@ final class ClusterGet {
       for (int id : order) {
         readersLeft[id] = plan.consumers(id);
         waiting[id] = plan.dependencies(id).length;
+        for (int dep : plan.dependencies(id)) {
+          depth[id] = Math.max(depth[id], depth[dep] + 1);
+        }
       }
       for (int id : order) {
         if (plan.value(id) instanceof Task || plan.value(id) instanceof List) {
@@ -147,6 +174,13 @@ final class ClusterGet {
         }
         callsDone++;
         inline[id] = t.inlineResult();
+        size[id] = t.outputBytes();
+        if (inline[id] != null) {
+          // The result came back in the completion and is on no worker: its file is not needed.
+          manager.undeclare(file[id]);
+          created.remove(file[id]);
+          file[id] = null;
+        }
         options.progress().ifPresent(p -> p.update(callsDone, calls));
         done(id);
       }
@@ -208,6 +242,7 @@ final class ClusterGet {
       int target = plan.idOf(v);
       if (target >= 0 && target != id) {
         file[id] = file[target];
+        size[id] = size[target];
         local[id] = local[target];
         isLocal[id] = isLocal[target];
         inline[id] = inline[target];
@@ -220,6 +255,7 @@ final class ClusterGet {
         isLocal[id] = true;
         if (plan.dependents(id).length > 0) {
           byte[] encoded = encodeLiteral(plan.key(id), v);
+          size[id] = encoded.length;
           if (encoded.length <= options.inlineLimit()) {
             inline[id] = encoded;
           } else {
@@ -250,7 +286,7 @@ final class ClusterGet {
       }
     }
     for (int dep : plan.dependencies(id)) {
-      if (--readersLeft[dep] == 0 && !requested[dep] && ownFile[dep] && !shared[dep]) {
+      if (--readersLeft[dep] == 0 && !requested[dep] && ownFile[dep] && !shared[dep] && file[dep] != null) {
         manager.undeclare(file[dep]);
         created.remove(file[dep]);
       }
@@ -282,6 +318,8 @@ final class ClusterGet {
     CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
         .category(function)
+        .priority(priority(id))
+        .workerChoice(options.workerChoice())
         .maxRetries(options.retries())
         .output(RESULT, out)
         .onDone(finished::add);
@@ -290,11 +328,35 @@ final class ClusterGet {
       call.addClasspath(env.cacheName());
       b.input(env, "env/" + (i++));
     }
+    for (Map.Entry<DeclaredFile, String> f : extraFiles.entrySet()) {
+      call.addFiles(Mount.newBuilder().setCacheName(f.getKey().cacheName()).setSandboxName(f.getValue()));
+      b.input(f.getKey(), "lib/" + (i++));
+    }
+    call.putAllEnv(options.environmentVariables());
     for (Map.Entry<DeclaredFile, String> in : inputs.entrySet()) {
       b.input(in.getKey(), in.getValue());
     }
     entryOfTask.put(manager.submit(b.call(call.build()).build()), id);
     running++;
+  }
+
+  /** The priority of a call that became ready, by the run's {@link PriorityMode}: higher runs first. */
+  private double priority(int id) {
+    long seq = ++readySeq;
+    return switch (options.priorityMode()) {
+      case LARGEST_INPUT_FIRST -> {
+        long bytes = 0;
+        for (int dep : plan.dependencies(id)) {
+          bytes += size[dep];
+        }
+        yield bytes;
+      }
+      case DEPTH_FIRST -> depth[id];
+      case BREADTH_FIRST -> -depth[id];
+      case FIFO -> -seq;
+      case LIFO -> seq;
+      case RANDOM -> random.nextDouble();
+    };
   }
 
   /** Where results come back to with lazy transfers off, made on first use. */

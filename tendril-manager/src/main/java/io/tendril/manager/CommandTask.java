@@ -38,6 +38,7 @@ public final class CommandTask {
   private final Resources resources;
   private final String category;
   private final double priority;
+  private final WorkerChoice workerChoice;
   private final int maxRetries;
   private final Duration maxWallTime;
   private final String tag;
@@ -57,6 +58,7 @@ public final class CommandTask {
     this.resources = new Resources(b.cores, b.memoryMb, b.diskMb, b.gpus);
     this.category = b.category;
     this.priority = b.priority;
+    this.workerChoice = b.workerChoice;
     this.maxRetries = b.maxRetries;
     this.maxWallTime = b.maxWallTime;
     this.tag = b.tag;
@@ -109,6 +111,11 @@ public final class CommandTask {
     return priority;
   }
 
+  /** How its worker is chosen among those with room. */
+  public WorkerChoice workerChoice() {
+    return workerChoice;
+  }
+
   /** How many times an application failure is retried (default 0). */
   public int maxRetries() {
     return maxRetries;
@@ -154,6 +161,12 @@ public final class CommandTask {
   /** The encoded result of a function call that came inline with its completion, or null. */
   byte[] inlineResult() {
     return outcome().inlineResult();
+  }
+
+  /** The bytes of the outputs it made (and of its inline result); 0 before it finished. */
+  long outputBytes() {
+    TaskOutcome o = outcome;
+    return o == null ? 0 : o.outputBytes();
   }
 
   /** The encoded exception of a function call that threw; empty otherwise. */
@@ -238,6 +251,7 @@ public final class CommandTask {
     private int gpus;
     private String category = "default";
     private double priority;
+    private WorkerChoice workerChoice = WorkerChoice.FILES;
     private int maxRetries;
     private Duration maxWallTime;
     private String tag;
@@ -336,6 +350,12 @@ public final class CommandTask {
         throw new IllegalArgumentException("category must be a non-empty name");
       }
       category = name;
+      return this;
+    }
+
+    /** How the worker is chosen among those with room (default {@link WorkerChoice#FILES}). */
+    public Builder workerChoice(WorkerChoice choice) {
+      workerChoice = Objects.requireNonNull(choice, "workerChoice");
       return this;
     }
 

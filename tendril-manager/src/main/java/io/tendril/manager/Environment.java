@@ -50,11 +50,21 @@ final class Environment {
    * @throws IllegalArgumentException if an entry does not exist
    */
   List<DeclaredFile> files(List<Path> classpath) {
-    List<DeclaredFile> out = new ArrayList<>(classpath.size());
-    for (Path entry : classpath) {
+    return files(classpath, "environment entry", "give jars or class directories that exist");
+  }
+
+  /**
+   * Declares files or directories of an environment, as {@link #files(List)}.
+   *
+   * @param what what they are, for the error message ("extra file")
+   * @param hint what to do when one does not exist
+   */
+  List<DeclaredFile> files(List<Path> paths, String what, String hint) {
+    List<DeclaredFile> out = new ArrayList<>(paths.size());
+    for (Path entry : paths) {
       Path abs = entry.toAbsolutePath().normalize();
       if (!Files.exists(abs)) {
-        throw new IllegalArgumentException("environment entry " + abs + " does not exist: give jars or class directories that exist");
+        throw new IllegalArgumentException(what + " " + abs + " does not exist: " + hint);
       }
       String stamp = stamp(abs);
       out.add(declared.compute(abs.toString(), (k, old) -> old != null && old.stamp().equals(stamp)

@@ -3,6 +3,7 @@ package io.tendril.manager;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,11 +12,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * How {@link Manager#get(java.util.Map, Object, GetOptions)} runs a graph on the workers: the
  * resources of each function call, retries, whether results stay on the workers (lazy transfers),
- * the environment the functions run in, the classes values may have, and a progress listener.
+ * the environment the functions run in (classpath, extra files, environment variables), the
+ * classes values may have, the order calls run in, how their workers are chosen, and a progress
+ * listener.
  *
  * <pre>{@code
  * Object total = manager.get(dsk, "total", GetOptions.defaults()
@@ -45,6 +49,10 @@ public final class GetOptions {
   private int retries;
   private boolean lazyTransfers = true;
   private List<Path> environment;
+  private final List<Path> extraFiles = new ArrayList<>();
+  private final Map<String, String> variables = new TreeMap<>();
+  private PriorityMode priorityMode = PriorityMode.LARGEST_INPUT_FIRST;
+  private WorkerChoice workerChoice = WorkerChoice.FILES;
   private final Set<String> allowedPackages = new LinkedHashSet<>();
   private Progress progress;
   private int inlineLimit = DEFAULT_INLINE_LIMIT;
@@ -121,6 +129,56 @@ public final class GetOptions {
   }
 
   /**
+   * Files or directories placed in the working directory of the libraries that run the calls
+   * (which is the functions' current directory), under their own file names: configuration,
+   * lookup tables, native libraries. Shipped once to each worker and cached there while unchanged,
+   * like the classpath; a different set of files means a different library.
+   */
+  public GetOptions extraFiles(Path... files) {
+    for (Path f : files) {
+      Objects.requireNonNull(f, "extra file");
+      if (f.getFileName() == null) {
+        throw new IllegalArgumentException("extra file '" + f + "' has no file name to place it under");
+      }
+      extraFiles.add(f);
+    }
+    return this;
+  }
+
+  /**
+   * An environment variable of the libraries that run the calls (added to the worker's base
+   * environment); a different set of variables means a different library.
+   */
+  public GetOptions environmentVariable(String name, String value) {
+    Objects.requireNonNull(value, "value of environment variable " + name);
+    if (name == null || name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0
+        || value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("environment variable '" + name + "' cannot be set: a name is not empty "
+          + "and holds no '=' or NUL, a value holds no NUL");
+    }
+    variables.put(name, value);
+    return this;
+  }
+
+  /** Environment variables of the libraries, as {@link #environmentVariable} one by one. */
+  public GetOptions environmentVariables(Map<String, String> vars) {
+    vars.forEach(this::environmentVariable);
+    return this;
+  }
+
+  /** The order ready calls run in when they outnumber the room (default largest input first). */
+  public GetOptions priority(PriorityMode mode) {
+    priorityMode = Objects.requireNonNull(mode, "priority mode");
+    return this;
+  }
+
+  /** How each call's worker is chosen among those with room (default {@link WorkerChoice#FILES}). */
+  public GetOptions workerChoice(WorkerChoice choice) {
+    workerChoice = Objects.requireNonNull(choice, "worker choice");
+    return this;
+  }
+
+  /**
    * Packages whose classes may travel as arguments and results, beyond the codec's standard types
    * (numbers, strings, arrays, collections, records of those...).
    */
@@ -169,6 +227,22 @@ public final class GetOptions {
 
   Optional<List<Path>> environment() {
     return Optional.ofNullable(environment);
+  }
+
+  List<Path> extraFiles() {
+    return Collections.unmodifiableList(extraFiles);
+  }
+
+  Map<String, String> environmentVariables() {
+    return Collections.unmodifiableMap(variables);
+  }
+
+  PriorityMode priorityMode() {
+    return priorityMode;
+  }
+
+  WorkerChoice workerChoice() {
+    return workerChoice;
   }
 
   Set<String> allowedPackages() {

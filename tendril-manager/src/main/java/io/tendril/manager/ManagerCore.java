@@ -53,6 +53,8 @@ final class ManagerCore {
   private final Map<String, Set<TaskEntry>> consumers = new HashMap<>();
   final Map<String, WorkerEntry> workers = new LinkedHashMap<>();
   private final Set<WorkerEntry> withRoom = new LinkedHashSet<>();
+  /** For {@link WorkerChoice#RANDOM}. */
+  private final java.util.Random random = new java.util.Random();
   final Map<String, FileEntry> files = new HashMap<>();
   private final Map<WorkerEntry, String> managerAddresses = new HashMap<>();
   /** URLs whose last fetch failed, with the error: an input the user must fix. */
@@ -243,8 +245,15 @@ final class ManagerCore {
    * with room; else, for throughput, a busy worker that may take one more task ahead of room.
    */
   private WorkerEntry chooseWorker(TaskEntry t) {
+    WorkerChoice choice = t.spec.workerChoice();
+    if (choice != WorkerChoice.FILES) {
+      WorkerEntry w = choice == WorkerChoice.WORST_FIT ? worstFit(t) : randomFit(t);
+      if (w != null) {
+        return w;
+      }
+    }
     Map<WorkerEntry, Long> bytes = null;
-    for (DeclaredFile in : t.spec.inputs().keySet()) {
+    for (DeclaredFile in : choice == WorkerChoice.FILES ? t.spec.inputs().keySet() : Set.<DeclaredFile>of()) {
       FileEntry f = files.get(in.cacheName());
       if (f == null || f.replicas.isEmpty()) {
         continue;
@@ -280,9 +289,54 @@ final class ManagerCore {
     return null;
   }
 
+  private WorkerEntry worstFit(TaskEntry t) {
+    return worstFit(t, withRoom);
+  }
+
+  /**
+   * Among workers, the one with room for the task now that has the most free cores, then memory,
+   * then disk; null if none has room.
+   */
+  static WorkerEntry worstFit(TaskEntry t, Iterable<WorkerEntry> workers) {
+    WorkerEntry best = null;
+    for (WorkerEntry w : workers) {
+      if (!w.gone && fitsNow(t, w) && (best == null || roomier(w.free(), best.free()))) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  private static boolean roomier(Resources a, Resources b) {
+    if (a.cores() != b.cores()) {
+      return a.cores() > b.cores();
+    }
+    if (a.memoryMb() != b.memoryMb()) {
+      return a.memoryMb() > b.memoryMb();
+    }
+    return a.diskMb() > b.diskMb();
+  }
+
+  /** A worker with room for the task, each equally likely (reservoir sampling over those with room). */
+  private WorkerEntry randomFit(TaskEntry t) {
+    WorkerEntry chosen = null;
+    int seen = 0;
+    for (WorkerEntry w : withRoom) {
+      if (!w.gone && fitsNow(t, w) && random.nextInt(++seen) == 0) {
+        chosen = w;
+      }
+    }
+    return chosen;
+  }
+
+  /** Whether a worker has room for a task now: idle for a task declaring nothing, else free room. */
+  static boolean fitsNow(TaskEntry t, WorkerEntry w) {
+    return t.spec.resources().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
+  }
+
   private boolean fits(TaskEntry t, WorkerEntry w, boolean ahead) {
     if (!ahead) {
-      return t.spec.resources().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
+      return fitsNow(t, w);
     }
     // A task without declared resources wants a whole worker: never queue it behind another.
     return !t.spec.resources().isNone() && w.prefetched < prefetchLimit(w) && allocation(t, w).fitsIn(w.total);
@@ -373,7 +427,8 @@ final class ManagerCore {
     RunTask.Builder run = RunTask.newBuilder()
         .setTaskId(t.id);
     if (t.spec.call() != null) {
-      run.setCall(t.spec.call());
+      // A recovery run exists to remake a lost file: its result must be stored, never inline.
+      run.setCall(t.recovery ? t.spec.call().toBuilder().setInlineLimit(0).build() : t.spec.call());
     } else {
       run.setCommand(t.spec.command());
     }
@@ -562,6 +617,20 @@ final class ManagerCore {
     }
   }
 
+  /** The bytes of what a task made: its outputs present on the worker, and its inline result. */
+  private static long outputBytes(TaskFinished f) {
+    if (f == null) {
+      return 0;
+    }
+    long n = f.getInlineResult().size();
+    for (OutputFile o : f.getOutputsList()) {
+      if (o.getPresent()) {
+        n += o.getSize();
+      }
+    }
+    return n;
+  }
+
   /** {@link Manager#fetchFile} brought a file's contents from a worker. */
   void onFetched(String cacheName, String address, long bytes) {
     bytesReceivedByManager += bytes;
@@ -709,7 +778,8 @@ final class ManagerCore {
     t.spec.finish(new TaskOutcome(code, exitCode, out, truncated, message == null ? "" : message, worker,
         t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure,
         code == ResultCode.SUCCESS && t.finished != null && t.finished.getHasInlineResult()
-            ? t.finished.getInlineResult().toByteArray() : null));
+            ? t.finished.getInlineResult().toByteArray() : null,
+        outputBytes(t.finished)));
     if (t.spec.onDone() != null) {
       t.spec.onDone().accept(t.spec);
     } else {

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The transaction log: one JSON object per line for every task, worker, transfer and cache event,
@@ -22,6 +20,8 @@ final class TransactionLog implements AutoCloseable {
   private final BufferedWriter out;
   private final long startMillis = System.currentTimeMillis();
   private boolean dirty;
+  /** The line being written; the log is written from the manager's loop only. */
+  private final StringBuilder line = new StringBuilder(256);
 
   TransactionLog(Path runDirectory) {
     try {
@@ -38,30 +38,56 @@ final class TransactionLog implements AutoCloseable {
   }
 
   /**
-   * Writes one event.
+   * Writes one event: {@code time}, {@code elapsed_ms} and {@code type}, then the fields in the
+   * order given, skipping null values. Names are distinct and never {@code time}, {@code
+   * elapsed_ms} or {@code type}. Strings, whole numbers, booleans and enums (by name) are written
+   * directly; anything else through {@link Json#write(Object, Appendable)}.
    *
    * @param type {@code manager}, {@code task}, {@code worker}, {@code transfer} or {@code cache}
    * @param fields name/value pairs
    */
   void event(String type, Object... fields) {
-    Map<String, Object> e = new LinkedHashMap<>();
     long now = System.currentTimeMillis();
-    e.put("time", now);
-    e.put("elapsed_ms", now - startMillis);
-    e.put("type", type);
-    for (int i = 0; i + 1 < fields.length; i += 2) {
-      Object v = fields[i + 1];
-      if (v != null) {
-        e.put((String) fields[i], v instanceof Enum<?> en ? en.name() : v);
-      }
-    }
+    StringBuilder b = line;
+    b.setLength(0);
+    b.append("{\"time\":").append(now).append(",\"elapsed_ms\":").append(now - startMillis).append(",\"type\":");
     try {
-      out.write(Json.write(e));
-      out.write('\n');
+      quoted(b, type);
+      for (int i = 0; i + 1 < fields.length; i += 2) {
+        Object v = fields[i + 1];
+        if (v == null) {
+          continue;
+        }
+        b.append(',');
+        quoted(b, (String) fields[i]);
+        b.append(':');
+        switch (v) {
+          case String str -> quoted(b, str);
+          case Long l -> b.append(l.longValue());
+          case Integer n -> b.append(n.intValue());
+          case Boolean bool -> b.append(bool.booleanValue());
+          case Enum<?> en -> quoted(b, en.name());
+          default -> Json.write(v, b);
+        }
+      }
+      b.append('}').append('\n');
+      out.append(b);
       dirty = true;
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write the transaction log " + file, ex);
     }
+  }
+
+  /** Appends a string as a JSON literal; plain strings (the usual case) are copied as they are. */
+  private static void quoted(StringBuilder b, String s) throws IOException {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+        Json.write(s, b);
+        return;
+      }
+    }
+    b.append('"').append(s).append('"');
   }
 
   /** Flushes what was written since the last flush; cheap when nothing was. */

@@ -8,6 +8,7 @@ import io.tendril.protocol.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -130,6 +131,26 @@ class ManagerApiTest {
         .isEqualTo(new Resources(2, 4000, 5000, 0));
     assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(1).memoryMb(100).gpus(1).build()), w))
         .isEqualTo(new Resources(1, 100, 10000, 1));
+  }
+
+  @Test
+  void worstFitChoosesTheWorkerWithTheMostFreeRoom() {
+    WorkerEntry small = new WorkerEntry("small", "h", "", new Resources(4, 8000, 10000, 0), null);
+    WorkerEntry large = new WorkerEntry("large", "h", "", new Resources(8, 8000, 10000, 0), null);
+    TaskEntry oneCore = entry(CommandTask.builder("x").cores(1).workerChoice(WorkerChoice.WORST_FIT).build());
+    assertThat(ManagerCore.worstFit(oneCore, List.of(small, large))).isSameAs(large);
+    large.committed = new Resources(6, 1000, 0, 0);
+    assertThat(ManagerCore.worstFit(oneCore, List.of(small, large))).as("4 free cores against 2").isSameAs(small);
+    small.committed = new Resources(4, 0, 0, 0);
+    assertThat(ManagerCore.worstFit(oneCore, List.of(small, large))).as("only the large one has room").isSameAs(large);
+    large.committed = large.total;
+    assertThat(ManagerCore.worstFit(oneCore, List.of(small, large))).isNull();
+    assertThat(WorkerChoice.parse("worst-fit")).isEqualTo(WorkerChoice.WORST_FIT);
+    assertThat(PriorityMode.parse("Largest input first")).isEqualTo(PriorityMode.LARGEST_INPUT_FIRST);
+    assertThatThrownBy(() -> WorkerChoice.parse("best")).hasMessageContaining("'best'")
+        .hasMessageContaining("files, worst-fit or random");
+    assertThatThrownBy(() -> PriorityMode.parse("deep")).hasMessageContaining("'deep'")
+        .hasMessageContaining("depth-first");
   }
 
   private static TaskEntry entry(CommandTask t) {

@@ -20,12 +20,25 @@ public final class CallOps {
     return x + 1;
   }
 
+  static List<Integer> range(Integer n) {
+    return java.util.stream.IntStream.range(0, n).boxed().toList();
+  }
+
   static Integer sum4(Integer a, Integer b, List<Integer> c, Integer d) {
     int s = a + b + d;
     for (Integer x : c) {
       s += x;
     }
     return s;
+  }
+
+  /**
+   * Reads {@code config/greeting.txt} from the current directory (the library's) and the variable
+   * {@code GREETING_MARK}: "{@code <greeting> <name><mark>}", and the library's process id.
+   */
+  static List<Object> greet(String name) throws IOException {
+    String greeting = Files.readString(Path.of("config/greeting.txt")).trim();
+    return List.of(greeting + " " + name + System.getenv("GREETING_MARK"), ProcessHandle.current().pid());
   }
 
   /** The library's process id. */

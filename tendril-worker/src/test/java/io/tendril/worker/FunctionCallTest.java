@@ -33,6 +33,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -130,6 +131,79 @@ class FunctionCallTest extends WorkerTestSupport {
     assertThat(c.awaitStarted(1).getStartedAtMs()).isEqualTo(f.getStartedAtMs());
     assertThat(Files.exists(w.workspace().resolve("sandbox/t1"))).as("sandbox deleted").isFalse();
     assertThat(w.tasksRun()).isEqualTo(1);
+  }
+
+  @Test
+  void aResultWithinTheInlineLimitComesBackInTheCompletionAndNoFileIsMade() throws Exception {
+    Worker w = startWorker("inline");
+    FakeManager.Connection c = manager.awaitConnection("inline");
+    awaitConnected(w);
+    Fn1<Integer, Integer> inc = CallOps::inc;
+    RunTask.Builder small = call(1, inc, lit(41));
+    small.getCallBuilder().setInlineLimit(64);
+    c.send(small.build());
+    TaskFinished f = c.awaitFinished(1);
+    assertThat(f.getResult()).as(f.getMessage()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(f.getHasInlineResult()).isTrue();
+    assertThat(ValueCodec.standard().decode(f.getInlineResult().toByteArray())).isEqualTo(42);
+    assertThat(f.getOutputsList()).extracting(OutputFile::getCacheName, OutputFile::getPresent)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("result-1", false));
+    assertThat(Files.exists(w.workspace().resolve("cache/result-1"))).as("nothing entered the cache").isFalse();
+    assertThat(Files.exists(w.workspace().resolve("sandbox/t1"))).as("no sandbox was made").isFalse();
+
+    // A result larger than the limit is written by the library (which makes the sandbox) and cached.
+    Fn1<Integer, List<Integer>> range = CallOps::range;
+    RunTask.Builder large = call(2, range, lit(100));
+    large.getCallBuilder().setInlineLimit(64);
+    c.send(large.build());
+    TaskFinished g = c.awaitFinished(2);
+    assertThat(g.getResult()).as(g.getMessage()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(g.getHasInlineResult()).isFalse();
+    assertThat(g.getOutputsList()).extracting(OutputFile::getCacheName, OutputFile::getPresent)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("result-2", true));
+    assertThat(g.getOutputs(0).getSize()).isGreaterThan(64);
+    assertThat(result(w, 2)).isEqualTo(java.util.stream.IntStream.range(0, 100).boxed().toList());
+    assertThat(Files.exists(w.workspace().resolve("sandbox/t2"))).as("sandbox deleted").isFalse();
+  }
+
+  @Test
+  void aLibraryHasTheFilesAndVariablesOfItsEnvironmentAndEachEnvironmentItsOwnLibrary() throws Exception {
+    Worker w = startWorker("files");
+    FakeManager.Connection c = manager.awaitConnection("files");
+    awaitConnected(w);
+    byte[] greeting = "Hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    manager.serve("greeting", greeting);
+    c.send(fromAddress("greeting", "t-greeting", manager.transferAddress(), greeting.length));
+    assertThat(c.awaitCacheUpdate("t-greeting").getError()).isEmpty();
+    Fn1<String, List<Object>> greet = CallOps::greet;
+    List<List<Object>> results = new ArrayList<>();
+    String[] marks = {"!", "!", "?"};
+    for (int i = 0; i < marks.length; i++) {
+      long id = 10 + i;
+      RunTask.Builder r = call(id, greet, lit("Ada")).addInputs(mount("greeting", "lib/0"));
+      r.getCallBuilder()
+          .addFiles(io.tendril.protocol.wire.Mount.newBuilder().setCacheName("greeting")
+              .setSandboxName("config/greeting.txt"))
+          .putEnv("GREETING_MARK", marks[i]);
+      c.send(r.build());
+      TaskFinished f = c.awaitFinished(id);
+      assertThat(f.getResult()).as(f.getMessage()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+      @SuppressWarnings("unchecked")
+      List<Object> got = (List<Object>) result(w, id);
+      results.add(got);
+    }
+    assertThat(results).extracting(r -> r.get(0)).containsExactly("Hello Ada!", "Hello Ada!", "Hello Ada?");
+    assertThat(results.get(1).get(1)).as("the same environment shares its library").isEqualTo(results.get(0).get(1));
+    assertThat(results.get(2).get(1)).as("another variable, another library").isNotEqualTo(results.get(0).get(1));
+
+    // A file name leaving the library's directory is refused.
+    RunTask.Builder bad = call(20, greet, lit("Eve")).addInputs(mount("greeting", "lib/0"));
+    bad.getCallBuilder().addFiles(io.tendril.protocol.wire.Mount.newBuilder().setCacheName("greeting")
+        .setSandboxName("../outside.txt"));
+    c.send(bad.build());
+    TaskFinished refused = c.awaitFinished(20);
+    assertThat(refused.getResult()).isEqualTo(TaskResult.TASK_RESULT_WORKER_ERROR);
+    assertThat(refused.getMessage()).contains("'../outside.txt' would leave the library's directory");
   }
 
   @Test

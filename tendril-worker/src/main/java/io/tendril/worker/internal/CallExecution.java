@@ -7,12 +7,12 @@ import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.wire.LibraryReply;
 import io.tendril.protocol.wire.LibraryRequest;
 import io.tendril.protocol.wire.Measured;
+import io.tendril.protocol.wire.OutputFile;
+import io.tendril.protocol.wire.OutputSpec;
 import io.tendril.protocol.wire.RunTask;
 import io.tendril.protocol.wire.TaskFinished;
 import io.tendril.protocol.wire.TaskResult;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,10 +27,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of one function call (a RunTask with {@code call} set), on a pool thread: makes its
- * sandbox and links its inputs (but not the classpath entries, which the library reads from the cache) with {@link TaskFiles}, hands the
- * call to the library of its classpath ({@link LibraryPool}) as a LibraryRequest, waits for the
- * reply, collects the outputs (the result file is one of them) after a success, deletes the
- * sandbox, and builds the TaskFinished. No process is started per call.
+ * sandbox and links its inputs with {@link TaskFiles} when it reads files (the files of the library's
+ * environment are not linked: the library has them), hands the call to the library of its
+ * environment ({@link LibraryPool}) as a LibraryRequest, waits for the reply, and builds the
+ * TaskFinished. No process is started per call.
+ *
+ * <p>A result of at most the call's inline limit comes back inside the reply and goes into the
+ * TaskFinished: no file is written, nothing enters the cache, and a call that reads no files never
+ * has a directory made for it. A larger result is written by the library into the sandbox (which
+ * the library creates if the worker did not) and moved into the cache as the call's output.
  *
  * <p>Result codes: the library's SUCCESS is {@code SUCCESS} (or {@code OUTPUT_MISSING} when a
  * declared output is missing); EXCEPTION (the function threw) is {@code EXCEPTION}, with {@code
@@ -94,24 +99,38 @@ final class CallExecution implements Execution {
   @Override
   public TaskFinished.Builder run() {
     TaskFinished.Builder done = TaskFinished.newBuilder().setStartedAtMs(startedAtMs).setExitCode(-1);
-    try (Sandbox box = new Sandbox(sandboxDir, cache.dir())) {
-      try {
-        TaskFiles.linkInputs(spec, box, cache, Set.copyOf(spec.getCall().getClasspathList()));
-      } catch (IOException | RuntimeException e) {
-        return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "cannot prepare the sandbox: " + e.getMessage());
+    LibraryEnvironment environment = LibraryEnvironment.of(spec.getCall());
+    Set<String> ofLibrary = Set.copyOf(environment.cacheNames());
+    boolean readsFiles = spec.getInputsList().stream().anyMatch(i -> !ofLibrary.contains(i.getCacheName()));
+    Sandbox box = null;
+    try {
+      if (readsFiles) {
+        try {
+          box = new Sandbox(sandboxDir, cache.dir());
+        } catch (IOException e) {
+          return end(done, TaskResult.TASK_RESULT_WORKER_ERROR,
+              "cannot create the sandbox " + sandboxDir + ": " + e.getMessage());
+        }
+        try {
+          TaskFiles.linkInputs(spec, box, cache, ofLibrary);
+        } catch (IOException | RuntimeException e) {
+          return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "cannot prepare the sandbox: " + e.getMessage());
+        }
       }
       if (killed.isDone()) {
         return end(done, TaskResult.TASK_RESULT_CANCELLED, "killed at the manager's request before it started");
       }
       FunctionCall call = spec.getCall();
       LibraryRequest.Builder request = LibraryRequest.newBuilder()
-          .setSandbox(box.dir().toString())
+          .setSandbox(sandboxDir.toAbsolutePath().normalize().toString())
+          .setSandboxAbsent(box == null)
           .setTask(call.getTask())
           .setResultName(call.getResultName())
+          .setInlineLimit(spec.getOutputsCount() == 1 ? call.getInlineLimit() : 0)
           .addAllAllowedPackages(call.getAllowedPackagesList());
       Optional<Library.Call> c;
       try {
-        c = libraries.submit(call.getClasspathList(), request, killed::isDone);
+        c = libraries.submit(environment, request, killed::isDone);
       } catch (LibraryFailedException e) {
         return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, e.getMessage());
       }
@@ -120,12 +139,15 @@ final class CallExecution implements Execution {
       }
       sent = true;
       return await(c.get(), box, done);
-    } catch (IOException e) {
-      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR,
-          "cannot create the sandbox " + sandboxDir + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return end(done, TaskResult.TASK_RESULT_CANCELLED, "the worker is stopping");
+    } finally {
+      if (box != null) {
+        box.close();
+      } else if (sent && !done.getHasInlineResult()) {
+        PathTrees.deleteQuietly(sandboxDir); // made by the library for a result too large to travel inline
+      }
     }
   }
 
@@ -178,25 +200,13 @@ final class CallExecution implements Execution {
   }
 
   /**
-   * Puts a small result into the TaskFinished itself, so that the manager can forward it to the
-   * calls that read it and return it without fetching a file. The file still goes to the cache.
+   * Turns the library's reply into the TaskFinished. A result that came back inline goes into the
+   * TaskFinished itself, so that the manager forwards it to the calls that read it and returns it
+   * without a file: its output is reported not present and nothing enters the cache.
+   *
+   * @param box the sandbox the worker made, or null if the call reads no files (the library then
+   *     made it, only if it wrote the result there)
    */
-  private void inlineResult(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
-    long limit = spec.getCall().getInlineLimit();
-    if (limit <= 0 || reply.getResultSize() > limit) {
-      return;
-    }
-    try {
-      Path result = box.dir().resolve(spec.getCall().getResultName());
-      if (Files.isRegularFile(result, LinkOption.NOFOLLOW_LINKS) && Files.size(result) <= limit) {
-        done.setInlineResult(ByteString.copyFrom(Files.readAllBytes(result))).setHasInlineResult(true);
-      }
-    } catch (IOException e) {
-      // The result then travels as a file only.
-    }
-  }
-
-  /** Turns the library's reply into the TaskFinished. */
   private TaskFinished.Builder outcome(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
     done.setMeasured(Measured.newBuilder()
         .setWallTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getWallTimeNs()))
@@ -204,8 +214,21 @@ final class CallExecution implements Execution {
     switch (reply.getOutcome()) {
       case LIBRARY_OUTCOME_SUCCESS -> {
         done.setExitCode(0);
-        inlineResult(reply, box, done);
-        List<String> problems = TaskFiles.collectOutputs(spec, box, cache, done);
+        if (reply.getHasInlineResult()) {
+          done.setInlineResult(reply.getInlineResult()).setHasInlineResult(true);
+          for (OutputSpec out : spec.getOutputsList()) {
+            done.addOutputs(OutputFile.newBuilder().setSandboxName(out.getSandboxName())
+                .setCacheName(out.getCacheName()));
+          }
+          return end(done, TaskResult.TASK_RESULT_SUCCESS, "");
+        }
+        List<String> problems;
+        try (Sandbox made = box != null ? null : Sandbox.adopt(sandboxDir, cache.dir())) {
+          problems = TaskFiles.collectOutputs(spec, box != null ? box : made, cache, done);
+        } catch (IOException e) {
+          return end(done, TaskResult.TASK_RESULT_OUTPUT_MISSING, "the call's result was not written: "
+              + e.getMessage());
+        }
         return problems.isEmpty()
             ? end(done, TaskResult.TASK_RESULT_SUCCESS, "")
             : end(done, TaskResult.TASK_RESULT_OUTPUT_MISSING, String.join("; ", problems));

@@ -53,11 +53,14 @@ final class Library {
   /** How long the reader waits for a library whose output ended to exit, and for its log to end. */
   private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
+  /** How long a library that broke its output has to exit by itself before it is killed. */
+  private static final Duration BROKEN_EXIT_WAIT = Duration.ofMillis(500);
+
   /** A call handed to the library: its id there, and the reply to come. */
   record Call(Library library, long id, CompletableFuture<LibraryReply> reply) {}
 
   private final int number;
-  private final List<String> classpath;
+  private final LibraryEnvironment environment;
   private final Process process;
   private final ProcessTree tree;
   private final LibraryLog stderr;
@@ -71,9 +74,9 @@ final class Library {
   private String failure; // under stateLock: why no more calls are taken, once set
   private boolean retiring; // under stateLock
 
-  private Library(int number, List<String> classpath, Process process, LibraryLog stderr) {
+  private Library(int number, LibraryEnvironment environment, Process process, LibraryLog stderr) {
     this.number = number;
-    this.classpath = List.copyOf(classpath);
+    this.environment = environment;
     this.process = process;
     this.tree = new ProcessTree(process.toHandle());
     this.stderr = stderr;
@@ -84,7 +87,9 @@ final class Library {
    * Starts a library and waits until it is ready.
    *
    * @param number its number, unique in the worker, naming its directory, log and threads
-   * @param classpath the cache names of its classpath, for messages
+   * @param environment what it is made of: its classpath (already in {@code argv}), the files
+   *     linked into its working directory, its environment variables
+   * @param cache the cache holding its files
    * @param argv its command line
    * @param dir its working directory, created
    * @param logFile where its standard error goes
@@ -93,18 +98,20 @@ final class Library {
    *     says why, with the last lines of its standard error
    * @throws InterruptedException if interrupted while waiting; the library is killed
    */
-  static Library start(int number, List<String> classpath, List<String> argv, Path dir, Path logFile)
-      throws LibraryFailedException, InterruptedException {
+  static Library start(int number, LibraryEnvironment environment, WorkerCache cache, List<String> argv, Path dir,
+      Path logFile) throws LibraryFailedException, InterruptedException {
     Process p;
     LibraryLog stderr;
     try {
       Files.createDirectories(dir);
+      environment.linkFiles(dir, cache);
       ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
       pb.environment().clear();
       pb.environment().putAll(TaskEnvironment.base());
+      pb.environment().putAll(environment.variables());
       p = pb.start();
     } catch (IOException | RuntimeException e) {
-      throw new LibraryFailedException("cannot start a library for classpath " + classpath + " (" + argv.get(0)
+      throw new LibraryFailedException("cannot start a library for " + environment + " (" + argv.get(0)
           + "): " + e.getMessage(), false);
     }
     try {
@@ -113,12 +120,12 @@ final class Library {
       p.destroyForcibly();
       throw new LibraryFailedException("cannot create the library log " + logFile + ": " + e.getMessage(), false);
     }
-    Library lib = new Library(number, classpath, p, stderr);
+    Library lib = new Library(number, environment, p, stderr);
     Thread.ofPlatform().daemon().name("tendril-library-" + number + "-reader").start(lib::readReplies);
     try {
       LibraryReady r = lib.ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("library {} started (pid {}, {} slots) for classpath {}; log {}", number, p.pid(), r.getSlots(),
-          classpath, logFile);
+      log.info("library {} started (pid {}, {} slots) for {}; log {}", number, p.pid(), r.getSlots(),
+          environment, logFile);
       return lib;
     } catch (ExecutionException e) {
       throw new LibraryFailedException(e.getCause().getMessage(), false);
@@ -142,9 +149,9 @@ final class Library {
     return process.pid();
   }
 
-  /** The cache names of its classpath. */
-  List<String> classpath() {
-    return classpath;
+  /** What it is made of. */
+  LibraryEnvironment environment() {
+    return environment;
   }
 
   /** Whether it takes new calls: alive, and neither stopping nor retiring. */
@@ -326,6 +333,16 @@ final class Library {
     }
   }
 
+  /** Waits up to {@code wait} for the process to exit; true if it has. */
+  private boolean exited(Duration wait) {
+    try {
+      return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
   /** The output ended: the library exited, was stopped, or broke the protocol. */
   private void ended(String broken) {
     String why;
@@ -333,16 +350,14 @@ final class Library {
       why = failure;
     }
     if (why == null) {
-      boolean killedHere = broken != null && process.isAlive();
+      // A library whose output ended is usually exiting: give it a moment before deciding it must
+      // be killed, so that its own exit status is what the message reports.
+      boolean killedHere = broken != null && !exited(BROKEN_EXIT_WAIT);
       if (killedHere) {
         tree.sample();
         tree.kill(Duration.ZERO);
       }
-      try {
-        process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      exited(EXIT_WAIT);
       stderr.awaitEnd(Duration.ofSeconds(1));
       String status = process.isAlive() ? "did not exit"
           : killedHere ? "was killed by the worker" : "exited with " + exitStatus(process.exitValue());
@@ -388,7 +403,7 @@ final class Library {
 
   /** "library 3 (pid 1234, classpath [a, b])". */
   String describe() {
-    return "library " + number + " (pid " + process.pid() + ", classpath " + classpath + ")";
+    return "library " + number + " (pid " + process.pid() + ", " + environment + ")";
   }
 
   @Override

@@ -15,23 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's library processes: one per distinct classpath (the list of cache names, in order),
- * started lazily by the first call for it and started again by the next call after it died or was
+ * The worker's library processes: one per distinct {@link LibraryEnvironment} (classpath, files of
+ * its working directory, environment variables), started lazily by the first call for it and started again by the next call after it died or was
  * stopped. Each has as many slots as the worker has cores. Library {@code n} runs in {@code
  * libraries/n/} under the workspace and logs its standard error to {@code libraries/n.log}; a new
  * library gets a new number, so the log of a dead one stays for diagnosis.
  *
- * <p>A library is retired (stopped once its calls have ended) when a file of its classpath leaves
- * the cache, and every library is stopped when the worker stops: they never outlive it (and a
+ * <p>A library is retired (stopped once its calls have ended) when a file of its environment
+ * leaves the cache, and every library is stopped when the worker stops: they never outlive it (and a
  * library whose worker died exits by itself when its standard input ends).
  *
  * <p>Thread-safe: calls come from pool threads, retirements from the worker's loop. Starting a
- * library blocks only the calls for its classpath.
+ * library blocks only the calls for its environment.
  */
 final class LibraryPool {
   private static final Logger log = LoggerFactory.getLogger(LibraryPool.class);
 
-  /** The library of one classpath; its monitor serialises starts. */
+  /** The library of one environment; its monitor serialises starts. */
   private static final class Slot {
     volatile Library library;
   }
@@ -41,7 +41,7 @@ final class LibraryPool {
   private final int slots;
   private final LibraryCommand command;
   private final AtomicInteger numbers = new AtomicInteger();
-  private final Map<List<String>, Slot> byClasspath = new HashMap<>(); // guarded by this
+  private final Map<LibraryEnvironment, Slot> byEnvironment = new HashMap<>(); // guarded by this
   private volatile boolean closed;
 
   /**
@@ -60,10 +60,10 @@ final class LibraryPool {
   }
 
   /**
-   * Hands a call to the library of a classpath, starting it if needed. A library that stops before
-   * taking the call (retired, or just died) is replaced once.
+   * Hands a call to the library of an environment, starting it if needed. A library that stops
+   * before taking the call (retired, or just died) is replaced once.
    *
-   * @param classpath the cache names of the classpath, in order; each must be cached
+   * @param environment the library's environment; each of its files must be cached
    * @param request the call, without its id
    * @param cancelled asked once a library is ready, just before the call is sent: true keeps the
    *     call from being sent (it was killed while its library started)
@@ -71,10 +71,10 @@ final class LibraryPool {
    * @throws LibraryFailedException if no library can take it
    * @throws InterruptedException if interrupted while a library starts
    */
-  Optional<Library.Call> submit(List<String> classpath, LibraryRequest.Builder request, BooleanSupplier cancelled)
-      throws LibraryFailedException, InterruptedException {
+  Optional<Library.Call> submit(LibraryEnvironment environment, LibraryRequest.Builder request,
+      BooleanSupplier cancelled) throws LibraryFailedException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
-      Library library = library(classpath);
+      Library library = library(environment);
       if (cancelled.getAsBoolean()) {
         return Optional.empty();
       }
@@ -89,26 +89,25 @@ final class LibraryPool {
     }
   }
 
-  /** The library of a classpath, accepting calls: the running one, or a new one. */
-  private Library library(List<String> classpath) throws LibraryFailedException, InterruptedException {
-    List<String> key = List.copyOf(classpath);
+  /** The library of an environment, accepting calls: the running one, or a new one. */
+  private Library library(LibraryEnvironment key) throws LibraryFailedException, InterruptedException {
     Slot slot;
     synchronized (this) {
       if (closed) {
         throw new LibraryFailedException("the worker is stopping: no library takes calls", false);
       }
-      slot = byClasspath.computeIfAbsent(key, k -> new Slot());
+      slot = byEnvironment.computeIfAbsent(key, k -> new Slot());
     }
     synchronized (slot) {
       if (slot.library != null && slot.library.accepting()) {
         return slot.library;
       }
-      List<Path> paths = new ArrayList<>(key.size());
-      for (String name : key) {
+      List<Path> paths = new ArrayList<>(key.classpath().size());
+      for (String name : key.classpath()) {
         paths.add(cache.path(name));
       }
       int n = numbers.incrementAndGet();
-      Library started = Library.start(n, key, command.argv(slots, paths), dir.resolve(Integer.toString(n)),
+      Library started = Library.start(n, key, cache, command.argv(slots, paths), dir.resolve(Integer.toString(n)),
           dir.resolve(n + ".log"));
       // Published before closed is read, while close() sets closed before it reads the libraries:
       // one of the two sees the other, so a library starting during close() is stopped.
@@ -122,27 +121,27 @@ final class LibraryPool {
   }
 
   /**
-   * Retires every library whose classpath holds a cache name: it takes no more calls and stops when
+   * Retires every library whose environment holds a cache name: it takes no more calls and stops when
    * its calls have ended.
    *
    * @param cacheName a file leaving the cache
    */
   void retire(String cacheName) {
     for (Library l : running()) {
-      if (l.classpath().contains(cacheName)) {
+      if (l.environment().cacheNames().contains(cacheName)) {
         l.retire(cacheName + " left the cache");
       }
     }
   }
 
   /**
-   * Retires every library with a classpath entry that is no longer cached.
+   * Retires every library with a file of its environment that is no longer cached.
    *
    * @param cached whether a cache name is cached
    */
   void retireUnless(Predicate<String> cached) {
     for (Library l : running()) {
-      for (String name : l.classpath()) {
+      for (String name : l.environment().cacheNames()) {
         if (!cached.test(name)) {
           l.retire(name + " left the cache");
           break;
@@ -176,7 +175,7 @@ final class LibraryPool {
   /** The libraries started and not replaced, alive or not. */
   private synchronized List<Library> running() {
     List<Library> out = new ArrayList<>();
-    for (Slot s : byClasspath.values()) {
+    for (Slot s : byEnvironment.values()) {
       Library l = s.library;
       if (l != null) {
         out.add(l);

@@ -49,6 +49,29 @@ final class Sandbox implements AutoCloseable {
     this.cacheDir = cacheDir.toRealPath();
   }
 
+  private Sandbox(Path dir, Path realDir, Path cacheDir) {
+    this.dir = dir;
+    this.realDir = realDir;
+    this.cacheDir = cacheDir;
+  }
+
+  /**
+   * Takes over a sandbox made by someone else (a library that wrote a call's result in it), as it
+   * is.
+   *
+   * @param dir the directory
+   * @param cacheDir the real cache directory
+   * @return the sandbox, deleted on close
+   * @throws IOException if it does not exist or cannot be resolved
+   */
+  static Sandbox adopt(Path dir, Path cacheDir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(abs.toString(), null, "the sandbox does not exist");
+    }
+    return new Sandbox(abs, abs.toRealPath(), cacheDir.toRealPath());
+  }
+
   /** The sandbox directory. */
   Path dir() {
     return dir;

@@ -226,6 +226,21 @@ final class TaskScheduler {
         return "classpath entry " + entry + " is not one of the task's inputs";
       }
     }
+    for (Mount file : call.getFilesList()) {
+      if (!Protocol.isValidCacheName(file.getCacheName())) {
+        return "invalid library file cache name '" + file.getCacheName() + "'";
+      }
+      if (!Protocol.isSafeSandboxName(file.getSandboxName())) {
+        return "library file name '" + file.getSandboxName() + "' would leave the library's directory";
+      }
+      if (t.getInputsList().stream().noneMatch(m -> m.getCacheName().equals(file.getCacheName()))) {
+        return "library file " + file.getCacheName() + " is not one of the task's inputs";
+      }
+    }
+    String env = checkEnvironment(call.getEnvMap());
+    if (env != null) {
+      return "library " + env;
+    }
     return null;
   }
 

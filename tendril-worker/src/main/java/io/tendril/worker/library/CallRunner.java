@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Runs one LibraryRequest to its LibraryReply: evaluates the call's task (see {@link
- * CallEvaluator}), encodes the result with the value codec of the call's allowed packages, writes
- * it to {@code sandbox/result_name}, and measures the wall time and the slot thread's CPU time.
+ * CallEvaluator}), encodes the result with the value codec of the call's allowed packages, puts it
+ * in the reply when it is at most the request's inline limit and otherwise writes it to {@code
+ * sandbox/result_name} (creating the sandbox first when the worker did not), and measures the wall time and the slot thread's CPU time.
  *
  * <p>Outcomes: SUCCESS with the result's size; EXCEPTION with the encoded {@link
  * io.tendril.protocol.codec.RemoteFailure} of whatever the function (or a nested task's function)
@@ -60,7 +61,11 @@ final class CallRunner {
       CallContexts.Context context = contexts.of(request.getAllowedPackagesList());
       Object result = new CallEvaluator(context, sandbox).evaluate(request.getTask());
       byte[] encoded = encode(context, request, result);
-      write(sandbox, request, encoded);
+      if (encoded.length <= request.getInlineLimit()) {
+        reply.setInlineResult(ByteString.copyFrom(encoded)).setHasInlineResult(true);
+      } else {
+        write(sandbox, request, encoded);
+      }
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS).setResultSize(encoded.length);
     } catch (CallError e) {
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR).setError(e.getMessage());
@@ -99,6 +104,9 @@ final class CallRunner {
 
   private static void write(Path sandbox, LibraryRequest request, byte[] encoded) throws CallError {
     try {
+      if (request.getSandboxAbsent()) {
+        SandboxFiles.create(sandbox);
+      }
       SandboxFiles.write(sandbox, request.getResultName(), encoded);
     } catch (IOException | IllegalArgumentException e) {
       throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())

@@ -38,6 +38,23 @@ final class SandboxFiles {
   }
 
   /**
+   * Creates a sandbox the worker left to the library to make (a call that reads no files and whose
+   * result turned out too large to travel inline). Its parent must exist: the library never
+   * creates the worker's sandbox area.
+   *
+   * @param sandbox the call's sandbox (absolute)
+   * @throws IOException if it cannot be created
+   */
+  static void create(Path sandbox) throws IOException {
+    if (!Files.isDirectory(sandbox.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("the worker's sandbox area " + sandbox.getParent() + " is gone");
+    }
+    if (!Files.isDirectory(sandbox, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(sandbox);
+    }
+  }
+
+  /**
    * Writes a result file, replacing whatever file or link was there.
    *
    * @param sandbox the call's sandbox (absolute)

@@ -17,7 +17,8 @@ class LibraryTest {
 
   @Test
   void aLibraryThatExitsBeforeItIsReadyReportsItsStatusAndStandardError() {
-    assertThatThrownBy(() -> Library.start(1, List.of("cp-1"), List.of("/bin/sh", "-c", "echo no java here >&2; exit 3"),
+    assertThatThrownBy(() -> Library.start(1, LibraryEnvironment.of(List.of("cp-1")), null,
+        List.of("/bin/sh", "-c", "echo no java here >&2; exit 3"),
         tmp.resolve("1"), tmp.resolve("1.log")))
         .isInstanceOf(LibraryFailedException.class)
         .hasMessageContaining("library 1")
@@ -28,7 +29,8 @@ class LibraryTest {
 
   @Test
   void aLibraryThatWritesSomethingElseOnItsOutputIsKilled() {
-    assertThatThrownBy(() -> Library.start(2, List.of(), List.of("/bin/sh", "-c", "echo hello; sleep 60"),
+    assertThatThrownBy(() -> Library.start(2, LibraryEnvironment.of(List.of()), null,
+        List.of("/bin/sh", "-c", "echo hello; sleep 60"),
         tmp.resolve("2"), tmp.resolve("2.log")))
         .isInstanceOf(LibraryFailedException.class)
         .hasMessageContaining("library 2")
@@ -37,7 +39,8 @@ class LibraryTest {
 
   @Test
   void aLibraryThatCannotBeSpawnedSaysSo() {
-    assertThatThrownBy(() -> Library.start(3, List.of("a"), List.of(tmp.resolve("no-such-java").toString()),
+    assertThatThrownBy(() -> Library.start(3, LibraryEnvironment.of(List.of("a")), null,
+        List.of(tmp.resolve("no-such-java").toString()),
         tmp.resolve("3"), tmp.resolve("3.log")))
         .isInstanceOf(LibraryFailedException.class)
         .hasMessageContaining("cannot start a library for classpath [a]");
