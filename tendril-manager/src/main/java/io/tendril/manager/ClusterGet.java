@@ -32,6 +32,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -51,6 +52,10 @@ import java.util.stream.Stream;
  * <p>Pruning: when every reader of a result has finished and the result was not requested, the
  * result is undeclared and the workers delete it. A result lost with its worker while still needed
  * is recomputed by the manager from its producer (lineage), without the run noticing.
+ *
+ * <p>Calls whose inputs exist wait in a priority queue here and are submitted while fewer than the
+ * manager's window are outstanding ({@link Manager#window}), so the manager holds only what it can
+ * use and priorities order every ready call.
  *
  * <p>Runs on the caller's thread; completions arrive from the manager's loop through a queue.
  */
@@ -75,6 +80,20 @@ final class ClusterGet {
   private final long[] size;
   private final java.util.Random random = new java.util.Random();
   private long readySeq;
+  /** Calls whose inputs exist, not yet submitted: highest priority first, then in the order they became ready. */
+  private final PriorityQueue<Ready> pending = new PriorityQueue<>();
+
+  /** A call waiting in {@link #pending}. */
+  private record Ready(int id, double priority, long seq) implements Comparable<Ready> {
+    @Override
+    public int compareTo(Ready o) {
+      int c = Double.compare(o.priority, priority);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+
+  /** The fewest calls kept submitted while more are ready, whatever the manager's window. */
+  private static final int MIN_WINDOW = 16;
   private final Map<Fn, ByteString> described = new IdentityHashMap<>();
   private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
   private final Map<Long, Integer> entryOfTask = new HashMap<>();
@@ -165,6 +184,7 @@ final class ClusterGet {
       for (int id : initiallyReady) {
         start(id);
       }
+      pump();
       while (running > 0) {
         CommandTask t = nextFinished();
         running--;
@@ -183,6 +203,7 @@ final class ClusterGet {
         }
         options.progress().ifPresent(p -> p.update(callsDone, calls));
         done(id);
+        pump();
       }
       Object[] results = new Object[file.length];
       for (int id = 0; id < file.length; id++) {
@@ -249,7 +270,8 @@ final class ClusterGet {
         shared[target] = true;
         finishedEntry(id, todo);
       } else if (v instanceof Task || v instanceof List) {
-        submit(id, v);
+        long seq = ++readySeq;
+        pending.add(new Ready(id, priority(id, seq), seq));
       } else {
         local[id] = v;
         isLocal[id] = true;
@@ -293,7 +315,21 @@ final class ClusterGet {
     }
   }
 
-  private void submit(int id, Object value) {
+  /**
+   * Submits ready calls, highest priority first, while fewer than the manager's window are
+   * outstanding: the manager is fed as it goes (a 100,000-call wide graph starts at once, holds
+   * only a window of tasks in the manager, and priorities order every ready call, not just the
+   * window).
+   */
+  private void pump() {
+    int window = Math.max(MIN_WINDOW, manager.window());
+    while (running < window && !pending.isEmpty()) {
+      Ready r = pending.poll();
+      submit(r.id(), plan.value(r.id()), r.priority());
+    }
+  }
+
+  private void submit(int id, Object value, double priority) {
     Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
     inlineBudget = INLINE_BYTES_PER_CALL;
     CallTask task;
@@ -318,7 +354,7 @@ final class ClusterGet {
     CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
         .category(function)
-        .priority(priority(id))
+        .priority(priority)
         .workerChoice(options.workerChoice())
         .maxRetries(options.retries())
         .output(RESULT, out)
@@ -340,9 +376,12 @@ final class ClusterGet {
     running++;
   }
 
-  /** The priority of a call that became ready, by the run's {@link PriorityMode}: higher runs first. */
-  private double priority(int id) {
-    long seq = ++readySeq;
+  /**
+   * The priority of a call that became ready, by the run's {@link PriorityMode}: higher runs first.
+   *
+   * @param seq the order in which it became ready
+   */
+  private double priority(int id, long seq) {
     return switch (options.priorityMode()) {
       case LARGEST_INPUT_FIRST -> {
         long bytes = 0;

@@ -220,6 +220,14 @@ public final class Manager implements AutoCloseable, Scheduler {
     return core.hungry;
   }
 
+  /**
+   * How many tasks a graph run keeps submitted and not yet finished: enough to fill every connected
+   * core, its prefetch, and the ready queue hungry() asks for. Cheap (a volatile read).
+   */
+  int window() {
+    return core.window;
+  }
+
   /** Cancels a task; it finishes {@link ResultCode#CANCELLED}. Unknown or finished ids are ignored. */
   public void cancel(long id) {
     loop.post(() -> core.cancel(id));

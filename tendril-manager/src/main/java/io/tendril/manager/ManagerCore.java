@@ -77,6 +77,11 @@ final class ManagerCore {
   long transferFailures;
   long tempsRecovered;
   volatile int hungry;
+  /**
+   * How many tasks a submitter that feeds the manager as it goes (a graph run) keeps outstanding:
+   * the ready tasks hungry() asks for, plus one running and the prefetched ones per connected core.
+   */
+  volatile int window;
 
   ManagerCore(String name, TransactionLog log, BlockingQueue<CommandTask> completed,
       OutputRetriever retriever, java.util.function.LongSupplier ids) {
@@ -86,6 +91,7 @@ final class ManagerCore {
     this.retriever = retriever;
     this.ids = ids;
     hungry = (int) knobs.get("hungry-minimum");
+    window = hungry;
   }
 
   // ------------------------------------------------------------------ files
@@ -238,6 +244,7 @@ final class ManagerCore {
   private void updateHungry() {
     int want = (int) Math.max(knobs.get("hungry-minimum"), connectedCores * knobs.get("hungry-factor"));
     hungry = Math.max(0, want - ready.size());
+    window = want + (int) Math.ceil(connectedCores * (1 + knobs.get("worker-prefetch")));
   }
 
   /**
