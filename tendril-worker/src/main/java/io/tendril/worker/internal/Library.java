@@ -53,6 +53,9 @@ final class Library {
   /** How long the reader waits for a library whose output ended to exit, and for its log to end. */
   private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
+  /** How long a library that closed its output has to be seen exited before it is killed. */
+  private static final Duration EXITING_WAIT = Duration.ofMillis(200);
+
   /** A call handed to the library: its id there, and the reply to come. */
   record Call(Library library, long id, CompletableFuture<LibraryReply> reply) {}
 
@@ -333,7 +336,9 @@ final class Library {
       why = failure;
     }
     if (why == null) {
-      boolean killedHere = broken != null && process.isAlive();
+      // A process that closed its output by exiting may not be reaped yet: give it a moment, so
+      // that its own exit status is reported rather than a kill.
+      boolean killedHere = broken != null && !exited(EXITING_WAIT);
       if (killedHere) {
         tree.sample();
         tree.kill(Duration.ZERO);
@@ -358,6 +363,16 @@ final class Library {
     }
     ready.completeExceptionally(new LibraryFailedException(why, false));
     failPending(why);
+  }
+
+  /** Whether the process has exited, waiting at most {@code d}; false if interrupted (the interrupt is kept). */
+  private boolean exited(Duration d) {
+    try {
+      return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
   }
 
   private void failPending(String why) {
