@@ -44,8 +44,8 @@ import java.util.UUID;
  * <p>Options without a flag keep their defaults on the command line: {@link
  * Builder#transferHost(String)} (the local address this machine uses to reach the manager), {@link
  * Builder#transferPort(int)} (0, any free port), {@link Builder#heartbeatInterval(Duration)},
- * {@link Builder#transferConcurrency(int)} and {@link Builder#libraryHeapMb(long)} (the worker's
- * memory).
+ * {@link Builder#transferConcurrency(int)}, {@link Builder#libraryHeapMb(long)} (the worker's
+ * memory) and {@link Builder#monitorInterval(Duration)}.
  */
 public final class WorkerOptions {
   /** A worker that has had no task and no fetch for this long exits: 15 minutes. */
@@ -59,6 +59,12 @@ public final class WorkerOptions {
 
   /** How many files the transfer server sends at once; further requests wait their turn: 10. */
   public static final int DEFAULT_TRANSFER_CONCURRENCY = 10;
+
+  /** The time between two samples of a running command's processes: 250 milliseconds. */
+  public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofMillis(250);
+
+  /** The shortest time between two samples of a running command: 10 milliseconds. */
+  public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
 
   private final String managerHost;
   private final int managerPort;
@@ -74,6 +80,7 @@ public final class WorkerOptions {
   private final int transferPort;
   private final int transferConcurrency;
   private final Long libraryHeapMb;
+  private final Duration monitorInterval;
   private final String workerId;
 
   private WorkerOptions(Builder b) {
@@ -91,6 +98,7 @@ public final class WorkerOptions {
     transferPort = b.transferPort;
     transferConcurrency = b.transferConcurrency;
     libraryHeapMb = b.libraryHeapMb;
+    monitorInterval = b.monitorInterval;
     workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -237,6 +245,19 @@ public final class WorkerOptions {
   }
 
   /**
+   * The time between two samples of a running command: its processes' memory, CPU time and I/O
+   * are read from /proc, and its sandbox's size every few samples; memory and disk beyond the
+   * task's allocation stop it at the next sample. The first sample comes 20 ms after the start,
+   * the next ones at doubling gaps up to this interval. Shorter intervals catch fast growth
+   * sooner and measure short commands better, at the cost of more reads of /proc.
+   *
+   * @return at least {@link #MIN_MONITOR_INTERVAL}
+   */
+  public Duration monitorInterval() {
+    return monitorInterval;
+  }
+
+  /**
    * This worker's id, which must be unique among the workers of one manager.
    *
    * @return the id, never blank
@@ -259,7 +280,8 @@ public final class WorkerOptions {
         + ", gpus=" + (gpus == null ? "detect" : gpus)
         + ", workspace=" + (workspace == null ? "temporary" : workspace)
         + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
-        + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb) + "]";
+        + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb)
+        + ", monitorInterval=" + monitorInterval + "]";
   }
 
   /** Collects {@link WorkerOptions}; every setter checks its value and returns this builder. */
@@ -278,6 +300,7 @@ public final class WorkerOptions {
     private int transferPort;
     private int transferConcurrency = DEFAULT_TRANSFER_CONCURRENCY;
     private Long libraryHeapMb;
+    private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
     private String workerId;
 
     private Builder(String managerHost, int managerPort) {
@@ -462,6 +485,21 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("libraryHeapMb must be at least 64, got " + mb);
       }
       libraryHeapMb = mb;
+      return this;
+    }
+
+    /**
+     * Sets the time between two samples of a running command.
+     *
+     * @param d at least {@link #MIN_MONITOR_INTERVAL}
+     * @return this builder
+     * @throws IllegalArgumentException if d is null or shorter than 10 milliseconds
+     */
+    public Builder monitorInterval(Duration d) {
+      if (d == null || d.compareTo(MIN_MONITOR_INTERVAL) < 0) {
+        throw new IllegalArgumentException("monitorInterval must be at least 10 ms, got " + d);
+      }
+      monitorInterval = d;
       return this;
     }
 

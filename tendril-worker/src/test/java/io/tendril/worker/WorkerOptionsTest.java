@@ -27,6 +27,7 @@ class WorkerOptionsTest {
     assertThat(o.transferPort()).isZero();
     assertThat(o.transferConcurrency()).isEqualTo(10);
     assertThat(o.libraryHeapMb()).isEmpty();
+    assertThat(o.monitorInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(o.workerId()).matches("w-[0-9a-f]{8}");
     assertThat(WorkerOptions.builder("h", 1).build().workerId()).isNotEqualTo(o.workerId());
   }
@@ -36,7 +37,7 @@ class WorkerOptionsTest {
     WorkerOptions o = WorkerOptions.builder("h", 1).cores(2.5).memoryMb(10).diskMb(20).gpus(1)
         .workspace(Path.of("/tmp/ws")).idleTimeout(Duration.ofSeconds(3)).connectTimeout(Duration.ofSeconds(4))
         .heartbeatInterval(Duration.ofMillis(500)).transferHost("10.0.0.7").transferPort(7000)
-        .transferConcurrency(3).libraryHeapMb(512).workerId("node-1").build();
+        .transferConcurrency(3).libraryHeapMb(512).monitorInterval(Duration.ofMillis(40)).workerId("node-1").build();
     assertThat(o.cores()).hasValue(2.5);
     assertThat(o.memoryMb()).hasValue(10);
     assertThat(o.diskMb()).hasValue(20);
@@ -49,6 +50,7 @@ class WorkerOptionsTest {
     assertThat(o.transferPort()).isEqualTo(7000);
     assertThat(o.transferConcurrency()).isEqualTo(3);
     assertThat(o.libraryHeapMb()).hasValue(512);
+    assertThat(o.monitorInterval()).isEqualTo(Duration.ofMillis(40));
     assertThat(o.workerId()).isEqualTo("node-1");
     assertThat(o.toString()).contains("h:1").contains("node-1");
   }
@@ -72,6 +74,8 @@ class WorkerOptionsTest {
     assertThatThrownBy(() -> b.transferPort(70000)).hasMessageContaining("transferPort");
     assertThatThrownBy(() -> b.transferConcurrency(0)).hasMessageContaining("transferConcurrency");
     assertThatThrownBy(() -> b.libraryHeapMb(63)).hasMessageContaining("libraryHeapMb");
+    assertThatThrownBy(() -> b.monitorInterval(Duration.ofMillis(9))).hasMessageContaining("monitorInterval");
+    assertThatThrownBy(() -> b.monitorInterval(null)).hasMessageContaining("monitorInterval");
     assertThatThrownBy(() -> b.workerId("has space")).hasMessageContaining("workerId");
     assertThatThrownBy(() -> b.workerId("")).hasMessageContaining("workerId");
   }

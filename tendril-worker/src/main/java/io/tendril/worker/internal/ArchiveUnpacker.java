@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Unpacks a cached tar archive (compressed or not, as {@code tar} detects) into a new directory
@@ -25,13 +24,6 @@ final class ArchiveUnpacker {
   static final int MAX_LISTING_BYTES = 16 << 20;
 
   private static final int MESSAGE_BYTES = 4096;
-
-  private final ScheduledExecutorService timers;
-
-  /** Creates an unpacker whose tar processes are sampled on the given timer. */
-  ArchiveUnpacker(ScheduledExecutorService timers) {
-    this.timers = timers;
-  }
 
   /**
    * Unpacks {@code archive} into the new directory {@code target}.
@@ -93,7 +85,7 @@ final class ArchiveUnpacker {
       throws IOException, InterruptedException {
     CommandProcess p = new CommandProcess(argv, dir,
         Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LC_ALL", "C"),
-        outputLimit, null, timers);
+        outputLimit, null);
     cancellation.onCancel(p::kill);
     CommandProcess.Outcome o = p.run();
     if (o.end() == CommandProcess.End.KILLED) {

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one command to its end: a child process with a given working directory and exactly the
  * given environment, standard input from /dev/null, standard output and error merged and captured
- * up to a limit, an optional wall-time limit, and a kill of the whole process tree on request, on
- * the wall-time limit, and of any process left over after the command exits.
+ * up to a limit, an optional wall-time limit, a {@link ResourceMonitor} measuring it and enforcing
+ * its allocation, and a kill of the whole process tree on request, on the wall-time limit, on an
+ * exceeded allocation, and of any process left over after the command exits.
  *
  * <p>Output goes either to a file given by the caller (the command writes it directly, no thread
  * of ours reads it while it runs; the first bytes are read back afterwards and the file deleted)
@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * it costs no thread per task and no process can block on a full pipe.
  *
  * <p>Blocking; {@link #run()} runs on a pool thread while {@link #kill()} may come from any
- * thread, before, during or after the run. Used for tasks ({@link TaskExecution}), mini-tasks and
- * tar; the process tree is watched by a {@link ProcessTree}.
+ * thread, before, during or after the run. The thread that runs it waits for the process in steps
+ * and samples the tree between them, so monitoring costs no thread of its own and a slow sample
+ * (a large sandbox to walk) delays no other command. Used for tasks ({@link TaskExecution}),
+ * mini-tasks and tar; the process tree is a {@link ProcessTree}.
  */
 final class CommandProcess {
   /** How the command ended. */
@@ -35,6 +37,8 @@ final class CommandProcess {
     SIGNALLED,
     /** It ran past its wall-time limit and was killed. */
     WALL_TIME,
+    /** It used more memory, disk or cores than allocated and was killed (or left too much on disk). */
+    EXHAUSTED,
     /** It was killed on request, or never started because a kill came first. */
     KILLED
   }
@@ -46,13 +50,11 @@ final class CommandProcess {
    * @param exitCode the exit status (128 + n for signal n, as a shell reports it), or -1 if none
    * @param output the captured output
    * @param truncated whether output beyond the limit was dropped
-   * @param wallMillis time from start to exit
-   * @param cpuMillis CPU time of the tree, as sampled
-   * @param peakMemoryMb largest resident memory of the tree, as sampled
-   * @param maxProcesses most processes alive at once, as sampled
+   * @param usage what the monitor measured
+   * @param exhaustion for {@link End#EXHAUSTED}, the resource exceeded; otherwise null
    */
-  record Outcome(End end, int exitCode, byte[] output, boolean truncated, long wallMillis, long cpuMillis,
-      long peakMemoryMb, int maxProcesses) {}
+  record Outcome(End end, int exitCode, byte[] output, boolean truncated, ResourceMonitor.Usage usage,
+      ResourceMonitor.Exhaustion exhaustion) {}
 
   /** Exit statuses above this (and up to 128 + 64) are read as death by a signal. */
   private static final int SIGNAL_BASE = 128;
@@ -65,7 +67,7 @@ final class CommandProcess {
   private final Map<String, String> environment;
   private final int outputLimit;
   private final Duration wallTime;
-  private final ScheduledExecutorService timers;
+  private final ResourceMonitor.Settings monitoring;
   private final Path outputFile;
   private boolean killed;
   private volatile boolean started;
@@ -79,11 +81,10 @@ final class CommandProcess {
    * @param environment the whole environment of the process
    * @param outputLimit bytes of output to keep
    * @param wallTime the wall-time limit, or null for none
-   * @param timers where the process tree is sampled
    */
   CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
-      Duration wallTime, ScheduledExecutorService timers) {
-    this(argv, directory, environment, outputLimit, wallTime, timers, null);
+      Duration wallTime) {
+    this(argv, directory, environment, outputLimit, wallTime, ResourceMonitor.Settings.measureOnly(), null);
   }
 
   /**
@@ -94,19 +95,19 @@ final class CommandProcess {
    * @param environment the whole environment of the process
    * @param outputLimit bytes of output to keep
    * @param wallTime the wall-time limit, or null for none
-   * @param timers where the process tree is sampled
+   * @param monitoring how the command is measured and what is enforced
    * @param outputFile where the output is written (replaced, and deleted after the run), or null
    *     to capture it through a pipe
    */
   CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
-      Duration wallTime, ScheduledExecutorService timers, Path outputFile) {
+      Duration wallTime, ResourceMonitor.Settings monitoring, Path outputFile) {
     this.outputFile = outputFile;
     this.argv = List.copyOf(argv);
     this.directory = directory;
     this.environment = Map.copyOf(environment);
     this.outputLimit = outputLimit;
     this.wallTime = wallTime;
-    this.timers = timers;
+    this.monitoring = monitoring;
   }
 
   /**
@@ -131,28 +132,48 @@ final class CommandProcess {
     ProcessTree t;
     synchronized (this) {
       if (killed) {
-        return new Outcome(End.KILLED, -1, new byte[0], false, 0, 0, 0, 0);
+        return new Outcome(End.KILLED, -1, new byte[0], false, ResourceMonitor.Usage.NONE, null);
       }
       p = pb.start();
       started = true;
       t = new ProcessTree(p.toHandle());
       tree = t;
     }
-    t.startSampling(timers);
+    ResourceMonitor monitor = new ResourceMonitor(t, monitoring);
     OutputCapture output = outputFile == null
         ? new OutputCapture(p.getInputStream(), outputLimit, "tendril-output-" + p.pid())
         : null;
     boolean overTime = false;
+    ResourceMonitor.Exhaustion exhausted = null;
+    long wallNanos = wallTime == null ? Long.MAX_VALUE : wallTime.toNanos();
     try {
-      if (wallTime == null) {
-        p.waitFor();
-      } else if (!p.waitFor(wallTime.toMillis(), TimeUnit.MILLISECONDS)) {
-        overTime = true;
-        t.kill();
-        p.waitFor(5, TimeUnit.SECONDS);
+      while (true) {
+        long elapsed = System.nanoTime() - start;
+        long wait = Math.min(monitor.nextSampleNanos(), wallNanos) - elapsed;
+        if (wait > 0 ? p.waitFor(wait, TimeUnit.NANOSECONDS) : !p.isAlive()) {
+          break;
+        }
+        elapsed = System.nanoTime() - start;
+        if (elapsed >= wallNanos) {
+          overTime = true;
+          t.kill();
+          p.waitFor(5, TimeUnit.SECONDS);
+          break;
+        }
+        if (elapsed >= monitor.nextSampleNanos()) {
+          exhausted = monitor.sample(elapsed);
+          if (exhausted != null) {
+            t.kill(Duration.ZERO);
+            p.waitFor(5, TimeUnit.SECONDS);
+            break;
+          }
+        }
       }
       long wall = (System.nanoTime() - start) / 1_000_000;
-      t.sample();
+      ResourceMonitor.Exhaustion left = monitor.finish(System.nanoTime() - start);
+      if (exhausted == null && !overTime) {
+        exhausted = left;
+      }
       t.kill(Duration.ofMillis(500)); // whatever the command left running in the background
       byte[] kept;
       boolean truncated;
@@ -171,19 +192,19 @@ final class CommandProcess {
           end = End.KILLED;
         } else if (overTime) {
           end = End.WALL_TIME;
+        } else if (exhausted != null) {
+          end = End.EXHAUSTED;
         } else if (exit > SIGNAL_BASE && exit <= SIGNAL_BASE + 64) {
           end = End.SIGNALLED;
         } else {
           end = End.EXITED;
         }
       }
-      return new Outcome(end, exit, kept, truncated, wall, t.cpuMillis(), t.peakMemoryMb(),
-          t.maxProcesses());
+      return new Outcome(end, exit, kept, truncated, monitor.usage(wall), end == End.EXHAUSTED ? exhausted : null);
     } catch (InterruptedException e) {
       t.kill(Duration.ZERO);
       throw e;
     } finally {
-      t.stopSampling();
       if (outputFile != null) {
         Files.deleteIfExists(outputFile);
       }

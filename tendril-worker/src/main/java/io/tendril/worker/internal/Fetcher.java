@@ -35,7 +35,6 @@ final class Fetcher implements AutoCloseable {
 
   private final WorkerCache cache;
   private final Path sandboxes;
-  private final ScheduledExecutorService timers;
   private final TransferClient transfers;
   private final UrlFetcher urls = new UrlFetcher();
   private final ArchiveUnpacker unpacker;
@@ -45,9 +44,8 @@ final class Fetcher implements AutoCloseable {
   Fetcher(WorkerCache cache, Path sandboxes, ScheduledExecutorService timers, String workerId) {
     this.cache = cache;
     this.sandboxes = sandboxes;
-    this.timers = timers;
     this.transfers = new TransferClient(timers, workerId);
-    this.unpacker = new ArchiveUnpacker(timers);
+    this.unpacker = new ArchiveUnpacker();
   }
 
   /**
@@ -96,8 +94,8 @@ final class Fetcher implements AutoCloseable {
         box.link(cache.path(m.getCacheName()), m.getSandboxName());
       }
       CommandProcess p = new CommandProcess(List.of("/bin/sh", "-c", mini.getCommand()), box.dir(),
-          TaskEnvironment.build(box.dir(), null, mini.getEnvMap()), MINI_TASK_OUTPUT_BYTES, null, timers,
-          dir.resolveSibling(dir.getFileName() + ".out"));
+          TaskEnvironment.build(box.dir(), null, mini.getEnvMap()), MINI_TASK_OUTPUT_BYTES, null,
+          ResourceMonitor.Settings.measureOnly(), dir.resolveSibling(dir.getFileName() + ".out"));
       cancellation.onCancel(p::kill);
       CommandProcess.Outcome o = p.run();
       String what = "mini-task '" + mini.getCommand() + "'";

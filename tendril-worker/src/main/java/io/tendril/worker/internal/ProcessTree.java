@@ -1,5 +1,6 @@
 package io.tendril.worker.internal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -7,100 +8,224 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The process tree of one command: its root process and every descendant seen while sampling.
- * Sampling (every {@link #SAMPLE_INTERVAL}) remembers each process, sums CPU time per process and
- * resident memory (from /proc) and counts processes; killing sends SIGTERM to the whole tree, waits
- * {@link #KILL_GRACE} and sends SIGKILL to whatever is left. Remembered processes are killed too,
- * so a background process orphaned by the shell is not left behind.
+ * {@link #sample()} reads each member's {@code /proc/PID/stat} and {@code /proc/PID/io} and
+ * returns what the tree holds and has used; killing sends SIGTERM to the whole tree, waits {@link
+ * #KILL_GRACE} and sends SIGKILL to whatever is left. Remembered processes are killed too, so a
+ * background process orphaned by the shell is not left behind.
  *
- * <p>Handles compare by process id and start time, so a reused process id is never signalled.
- * CPU time is that of processes seen by a sample: a process living shorter than the sampling
- * interval may go uncounted. Owned by one {@link CommandProcess}; samples run on the engine's timer
- * thread, kills on the thread that asks for them.
+ * <p>CPU time and I/O include processes that exited between samples: the kernel adds the times and
+ * I/O of a reaped child to its parent ({@code cutime} and {@code cstime} of the stat file, and the
+ * counters of the io file), so the tree's total is the sum over every member of its own and its
+ * reaped children's usage, minus the last-seen usage of each member found reaped before its
+ * parent was read (the parent's figures hold it then). What the root itself and its children did
+ * after the last sample is lost when the worker reaps the root (a command ending in a shell that
+ * waits a moment for its children is measured exactly); so is the usage of a process reparented
+ * away from the tree (a daemon) after it left. Memory is the sum of the members' resident set
+ * sizes. Figures read from /proc are in clock ticks of {@link #TICKS_PER_SECOND} and pages of
+ * {@link #PAGE_BYTES}; on a system without /proc a sample finds nothing.
+ *
+ * <p>Handles compare by process id and start time, and a member whose stat shows another start
+ * time is gone, so a reused process id is never signalled or counted. Owned by one {@link
+ * CommandProcess} (sampled by its {@link ResourceMonitor}) or one {@link Library}; samples run on
+ * the owner's thread, kills on the thread that asks for them.
  */
 final class ProcessTree {
-  /** How often the tree is sampled. */
-  static final Duration SAMPLE_INTERVAL = Duration.ofMillis(200);
-
-  /** When the first sample is taken after the start. */
-  static final Duration FIRST_SAMPLE = Duration.ofMillis(20);
-
   /** How long a tree has between SIGTERM and SIGKILL. */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
-  private static final long PAGE_BYTES = 4096;
+  /**
+   * Clock ticks per second of the times in /proc (USER_HZ): 100 on every architecture Java runs
+   * on, and not readable without native code.
+   */
+  static final long TICKS_PER_SECOND = 100;
+
+  /** Bytes of a memory page, as the kernel reports for this process; 4096 if it cannot be read. */
+  static final long PAGE_BYTES = pageBytes();
+
+  /** Whether there is a /proc file system. */
+  private static final boolean PROC = Files.isDirectory(Path.of("/proc/self"));
 
   /** Whether this kernel lists a thread's children in /proc (CONFIG_PROC_CHILDREN). */
   private static final boolean PROC_CHILDREN = Files.isReadable(Path.of("/proc/thread-self/children"));
 
-  private final ProcessHandle root;
-  private final Map<ProcessHandle, Long> cpuMillis = new ConcurrentHashMap<>();
-  private volatile long peakRssBytes;
-  private volatile int maxProcesses;
-  private ScheduledFuture<?> sampling;
+  /**
+   * What the tree holds and has used at one sample.
+   *
+   * @param rssBytes resident memory of the members alive now, summed
+   * @param cpuMillis user and system CPU time of the tree so far, exited members included
+   * @param readBytes bytes read by the tree so far (rchar)
+   * @param writtenBytes bytes written by the tree so far (wchar)
+   * @param processes members alive now (zombies excluded)
+   */
+  record Sample(long rssBytes, long cpuMillis, long readBytes, long writtenBytes, int processes) {}
+
+  /** One process of the tree and what its last read showed. Guarded by the tree's lock. */
+  private static final class Member {
+    final ProcessHandle handle;
+    /** The start time in ticks seen at the first read, or -1 before it. */
+    long startTicks = -1;
+    /** The member that was its parent at the last read, or null if none of the tree. */
+    Member parent;
+    /** utime + stime: its own CPU time, in ticks. */
+    long ownTicks;
+    /** cutime + cstime: CPU time of the children it reaped, in ticks. */
+    long reapedTicks;
+    /** rchar and wchar: its own I/O plus that of the children it reaped. */
+    long readBytes;
+    long writtenBytes;
+    /** Resident pages at the last read. */
+    long rssPages;
+    /** Whether it had exited (a zombie, not yet reaped) at the last read. */
+    boolean zombie;
+    /** The round of its last successful read, or 0. */
+    long lastRead;
+    /** The round at which it was found gone (reaped), or 0 while it is there. */
+    long goneAt;
+
+    Member(ProcessHandle handle) {
+      this.handle = handle;
+    }
+  }
+
+  /** Every member ever seen, in the order found (a parent before its children). */
+  private final Map<ProcessHandle, Member> members = new LinkedHashMap<>();
+  private long round;
 
   /** Watches the tree below a started process. */
   ProcessTree(ProcessHandle root) {
-    this.root = root;
-    cpuMillis.put(root, 0L);
+    members.put(root, new Member(root));
   }
 
   /**
-   * Samples after {@link #FIRST_SAMPLE} and then every {@link #SAMPLE_INTERVAL} on the given timer
-   * until stopped. A command that ends sooner costs no sample but the final one.
+   * Reads every member, finds new children and sums the tree's usage. Safe to call from any
+   * thread; one sample at a time.
+   *
+   * <p>Known members are read children first (in reverse order of discovery), so that a member
+   * found reaped is in the figures of its parent whenever that parent is read in the same round or
+   * later; then the children of the members still there are looked for, and new ones read.
+   *
+   * @return what the tree holds and has used now
    */
-  synchronized void startSampling(ScheduledExecutorService timers) {
-    sampling = timers.scheduleWithFixedDelay(this::sample, FIRST_SAMPLE.toMillis(), SAMPLE_INTERVAL.toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
-
-  /** Stops sampling. */
-  synchronized void stopSampling() {
-    if (sampling != null) {
-      sampling.cancel(false);
+  synchronized Sample sample() {
+    round++;
+    Map<Long, Member> byPid = new HashMap<>();
+    List<Member> present = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (m.goneAt == 0) {
+        byPid.put(m.handle.pid(), m);
+        present.add(m);
+      }
     }
-  }
-
-  /** CPU time of the processes seen, in milliseconds. */
-  long cpuMillis() {
-    long total = 0;
-    for (long ms : cpuMillis.values()) {
-      total += ms;
+    ArrayDeque<Member> parents = new ArrayDeque<>();
+    for (int i = present.size() - 1; i >= 0; i--) {
+      Member m = present.get(i);
+      if (read(m, byPid)) {
+        parents.addFirst(m);
+      }
     }
-    return total;
-  }
-
-  /** The largest resident memory of the tree seen by a sample, in megabytes (rounded up). */
-  long peakMemoryMb() {
-    return (peakRssBytes + (1 << 20) - 1) >> 20;
-  }
-
-  /** The most processes alive at one sample. */
-  int maxProcesses() {
-    return maxProcesses;
-  }
-
-  /** Takes one sample (also safe to call from any thread). */
-  synchronized void sample() {
+    while (!parents.isEmpty()) {
+      Member p = parents.poll();
+      if (p.zombie) {
+        continue;
+      }
+      for (ProcessHandle c : children(p.handle)) {
+        if (!members.containsKey(c)) {
+          Member child = new Member(c);
+          members.put(c, child);
+          byPid.put(c.pid(), child);
+          if (read(child, byPid)) {
+            parents.add(child);
+          }
+        }
+      }
+    }
+    long ticks = 0;
+    long read = 0;
+    long written = 0;
     long rss = 0;
     int alive = 0;
-    for (ProcessHandle p : aliveMembers()) {
-      cpuMillis.merge(p, p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L), Math::max);
-      rss += rssBytes(p.pid());
-      alive++;
+    for (Member m : members.values()) {
+      ticks += m.ownTicks + m.reapedTicks;
+      read += m.readBytes;
+      written += m.writtenBytes;
+      if (m.goneAt > 0) {
+        if (m.parent != null && m.parent.lastRead >= m.goneAt) {
+          // Reaped before its parent was read: the parent's figures hold this member's.
+          ticks -= m.ownTicks + m.reapedTicks;
+          read -= m.readBytes;
+          written -= m.writtenBytes;
+        }
+      } else if (!m.zombie) {
+        rss += m.rssPages * PAGE_BYTES;
+        alive++;
+      }
     }
-    peakRssBytes = Math.max(peakRssBytes, rss);
-    maxProcesses = Math.max(maxProcesses, alive);
+    return new Sample(rss, Math.max(0, ticks) * 1000 / TICKS_PER_SECOND, Math.max(0, read), Math.max(0, written),
+        alive);
+  }
+
+  /**
+   * Reads a member's stat and io files into it, or marks it gone.
+   *
+   * @param byPid the members there before this round, by process id, to find its parent
+   * @return whether it is still there (running, or a zombie)
+   */
+  private boolean read(Member m, Map<Long, Member> byPid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(m.handle.pid()), "stat"));
+    } catch (IOException | RuntimeException e) {
+      m.goneAt = round;
+      return false;
+    }
+    try {
+      // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      long start = Long.parseLong(f[19]);
+      if (m.startTicks >= 0 && start != m.startTicks) {
+        m.goneAt = round; // the process id was reused
+        return false;
+      }
+      m.startTicks = start;
+      Member parent = byPid.get(Long.parseLong(f[1]));
+      m.parent = parent == m ? null : parent;
+      m.ownTicks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      m.reapedTicks = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      m.zombie = f[0].equals("Z") || f[0].equals("X");
+      m.rssPages = Long.parseLong(f[21]);
+    } catch (RuntimeException e) {
+      m.goneAt = round; // not the stat format of Linux
+      return false;
+    }
+    readIo(m);
+    m.lastRead = round;
+    return true;
+  }
+
+  /** Reads rchar and wchar; keeps the last figures if the file cannot be read (another user's process). */
+  private static void readIo(Member m) {
+    try (BufferedReader in = Files.newBufferedReader(Path.of("/proc", Long.toString(m.handle.pid()), "io"))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("rchar:")) {
+          m.readBytes = Long.parseLong(line.substring(6).trim());
+        } else if (line.startsWith("wchar:")) {
+          m.writtenBytes = Long.parseLong(line.substring(6).trim());
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not allowed, or gone since the stat was read: the last figures stand.
+    }
   }
 
   /**
@@ -134,25 +259,53 @@ final class ProcessTree {
     }
   }
 
-  /** Every member alive now: the root, its descendants, and remembered processes, remembering new ones. */
+  /**
+   * Every member running now: the remembered ones, and their descendants, which are remembered too.
+   * A zombie (exited, not yet reaped by its parent, or by an init process slow to reap orphans) is
+   * not waited for.
+   */
   private Set<ProcessHandle> aliveMembers() {
+    List<ProcessHandle> known;
+    synchronized (this) {
+      known = List.copyOf(members.keySet());
+    }
     Set<ProcessHandle> out = new LinkedHashSet<>();
-    for (ProcessHandle p : cpuMillis.keySet()) {
-      if (p.isAlive()) {
+    for (ProcessHandle p : known) {
+      if (running(p)) {
         out.add(p);
       }
     }
     ArrayDeque<ProcessHandle> parents = new ArrayDeque<>(out);
+    List<ProcessHandle> found = new ArrayList<>();
     while (!parents.isEmpty()) {
       for (ProcessHandle d : children(parents.poll())) {
         if (out.add(d)) {
-          cpuMillis.putIfAbsent(d, 0L);
+          found.add(d);
           parents.add(d);
         }
       }
     }
-    out.removeIf(p -> !p.isAlive());
+    synchronized (this) {
+      for (ProcessHandle d : found) {
+        members.computeIfAbsent(d, Member::new);
+      }
+    }
+    out.removeIf(p -> !running(p));
     return out;
+  }
+
+  /** Whether a process is alive and not a zombie. */
+  private static boolean running(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int state = stat.lastIndexOf(')') + 2;
+      return state >= stat.length() || stat.charAt(state) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return !PROC; // gone meanwhile, unless there is no /proc to tell
+    }
   }
 
   /**
@@ -185,13 +338,20 @@ final class ProcessTree {
     return out;
   }
 
-  private static long rssBytes(long pid) {
-    try {
-      String[] fields = Files.readString(Path.of("/proc", Long.toString(pid), "statm")).trim().split("\\s+");
-      return fields.length > 1 ? Long.parseLong(fields[1]) * PAGE_BYTES : 0;
+  /** The page size from the first mapping of /proc/self/smaps; 4096 if it cannot be read. */
+  private static long pageBytes() {
+    try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/self/smaps"))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("KernelPageSize:")) {
+          String[] f = line.substring(15).trim().split("\\s+");
+          long kb = Long.parseLong(f[0]);
+          return kb > 0 ? kb * 1024 : 4096;
+        }
+      }
     } catch (IOException | RuntimeException e) {
-      return 0; // gone, or not Linux
+      // Not Linux, or no smaps.
     }
+    return 4096;
   }
 
   /** Sleeps; false if interrupted (the interrupt is kept), so that waits end early instead of spinning. */

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One run of one command task, on a pool thread: makes its sandbox, links its inputs, runs {@code
@@ -21,10 +20,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * instead.
  *
  * <p>Result codes: a kill on request is {@code CANCELLED}; the wall-time limit {@code
- * MAX_WALL_TIME}; an exit status of 129 to 192 (a shell's report of death by a signal) {@code
- * SIGNAL}; any other non-zero status {@code FAILURE}; a missing or refused output after a zero
- * status {@code OUTPUT_MISSING}; a sandbox or spawn failure {@code WORKER_ERROR}. Outputs are only
- * collected after a zero status; otherwise the TaskFinished lists none.
+ * MAX_WALL_TIME}; memory or disk beyond the allocation (and cores, when the task asks for them to
+ * be enforced), seen by the {@link ResourceMonitor} while it runs or disk left behind when it
+ * exits, {@code RESOURCE_EXHAUSTION}, naming the resource in {@code exhausted_resource} and the
+ * use and allocation in the message; an exit status of 129 to 192 (a shell's report of death by
+ * a signal) {@code SIGNAL}; any other non-zero status {@code FAILURE}; a missing or refused output
+ * after a zero status {@code OUTPUT_MISSING}; a sandbox or spawn failure {@code WORKER_ERROR}.
+ * Outputs are only collected after a zero status; otherwise the TaskFinished lists none. Every
+ * command's TaskFinished carries what was measured of it, whatever its result.
  *
  * <p>Created and started by the {@link TaskScheduler} on the worker's loop, which may call {@link
  * #kill()} from there at any time. Its counterpart is the manager's handling of TaskFinished.
@@ -40,24 +43,53 @@ final class TaskExecution implements Execution {
   private final long startedAtMs;
   private final CommandProcess process;
 
-  /** Prepares a run of a task in {@code sandboxDir} with the resources it was given. */
+  /**
+   * Prepares a run of a task in {@code sandboxDir} with the resources it was given.
+   *
+   * @param spec the task
+   * @param allocation its resources: memory and disk are enforced when given, cores when the task
+   *     asks for it
+   * @param cache the worker's cache
+   * @param sandboxDir its sandbox, created by the run
+   * @param startedAtMs when it was started, for TaskFinished
+   * @param monitorInterval the time between samples of its process tree
+   */
   TaskExecution(RunTask spec, Resources allocation, WorkerCache cache, Path sandboxDir, long startedAtMs,
-      ScheduledExecutorService timers) {
+      Duration monitorInterval) {
     this.spec = spec;
     this.allocation = allocation;
     this.cache = cache;
     this.sandboxDir = sandboxDir;
     this.startedAtMs = startedAtMs;
     Duration wall = spec.getMaxWallTimeMs() > 0 ? Duration.ofMillis(spec.getMaxWallTimeMs()) : null;
+    Path outputFile = sandboxDir.resolveSibling(sandboxDir.getFileName() + ".out");
+    ResourceMonitor.Limits limits = new ResourceMonitor.Limits(allocation.memoryMb(), allocation.diskMb(),
+        spec.getEnforceCores() ? allocation.cores() : 0);
     this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir,
-        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall, timers,
-        sandboxDir.resolveSibling(sandboxDir.getFileName() + ".out"));
+        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall,
+        new ResourceMonitor.Settings(monitorInterval, List.of(sandboxDir, outputFile), limits), outputFile);
   }
 
   /** The bytes of output to keep: the task's limit, the default when it gives none, never above the cap. */
   static int stdoutLimit(RunTask spec) {
     long asked = spec.getStdoutLimit() > 0 ? spec.getStdoutLimit() : Protocol.DEFAULT_STDOUT_LIMIT;
     return (int) Math.min(asked, MAX_STDOUT_BYTES);
+  }
+
+  /** The wire form of what the monitor measured. */
+  static Measured.Builder measured(ResourceMonitor.Usage u) {
+    return Measured.newBuilder()
+        .setWallTimeMs(u.wallMillis())
+        .setCpuTimeMs(u.cpuMillis())
+        .setPeakMemoryMb(u.peakMemoryMb())
+        .setPeakMemoryKb((u.peakMemoryBytes() + 1023) / 1024)
+        .setPeakDiskMb(u.peakDiskMb())
+        .setPeakDiskKb((u.peakDiskBytes() + 1023) / 1024)
+        .setMaxProcesses(u.maxProcesses())
+        .setAvgCoresMilli(u.avgCoresMilli())
+        .setPeakCoresMilli(u.peakCoresMilli())
+        .setBytesRead(u.bytesRead())
+        .setBytesWritten(u.bytesWritten());
   }
 
   /** Whether the command was started (it counts as a task run). */
@@ -100,11 +132,14 @@ final class TaskExecution implements Execution {
           .setStdout(ByteString.copyFrom(o.output()))
           .setStdoutTruncated(o.truncated())
           .setFinishedAtMs(System.currentTimeMillis())
-          .setMeasured(Measured.newBuilder().setWallTimeMs(o.wallMillis()).setCpuTimeMs(o.cpuMillis())
-              .setPeakMemoryMb(o.peakMemoryMb()).setMaxProcesses(o.maxProcesses()));
+          .setMeasured(measured(o.usage()));
       switch (o.end()) {
         case KILLED -> {
           return done.setResult(TaskResult.TASK_RESULT_CANCELLED).setMessage("killed at the manager's request");
+        }
+        case EXHAUSTED -> {
+          return done.setResult(TaskResult.TASK_RESULT_RESOURCE_EXHAUSTION)
+              .setExhaustedResource(o.exhaustion().resource()).setMessage(o.exhaustion().message());
         }
         case WALL_TIME -> {
           return done.setResult(TaskResult.TASK_RESULT_MAX_WALL_TIME)

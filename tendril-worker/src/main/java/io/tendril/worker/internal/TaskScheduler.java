@@ -11,6 +11,7 @@ import io.tendril.protocol.wire.TaskResult;
 import io.tendril.protocol.wire.TaskStarted;
 import io.tendril.protocol.wire.WorkerMessage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -69,7 +69,7 @@ final class TaskScheduler {
   private final WorkerCache cache;
   private final Path sandboxes;
   private final ExecutorService pool;
-  private final ScheduledExecutorService timers;
+  private final Duration monitorInterval;
   private final EventLoop loop;
   private final Outbox outbox;
   private final AtomicLong tasksRun;
@@ -79,15 +79,18 @@ final class TaskScheduler {
   private final Set<Path> sandboxesInUse = new HashSet<>();
   private Resources inUse = Resources.NONE;
 
-  /** Creates the scheduler of a worker offering {@code total}. */
+  /**
+   * Creates the scheduler of a worker offering {@code total}, whose commands are sampled every
+   * {@code monitorInterval}.
+   */
   TaskScheduler(Resources total, WorkerCache cache, Path sandboxes, ExecutorService pool,
-      ScheduledExecutorService timers, EventLoop loop, Outbox outbox, AtomicLong tasksRun,
+      Duration monitorInterval, EventLoop loop, Outbox outbox, AtomicLong tasksRun,
       Predicate<String> beingFetched, LibraryPool libraries) {
     this.total = total;
     this.cache = cache;
     this.sandboxes = sandboxes;
     this.pool = pool;
-    this.timers = timers;
+    this.monitorInterval = monitorInterval;
     this.loop = loop;
     this.outbox = outbox;
     this.tasksRun = tasksRun;
@@ -281,7 +284,7 @@ final class TaskScheduler {
     Path dir = sandboxFor(j.id());
     Execution x = j.spec.hasCall()
         ? new CallExecution(j.spec, cache, dir, startedAt, libraries)
-        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, timers);
+        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, monitorInterval);
     j.execution = x;
     inUse = inUse.plus(j.allocation);
     sandboxesInUse.add(dir);

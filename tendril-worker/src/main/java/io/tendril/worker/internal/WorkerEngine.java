@@ -155,7 +155,7 @@ public final class WorkerEngine {
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId());
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e));
-    tasks = new TaskScheduler(total, cache, sandboxes, pool, timers, loop, outbox, tasksRun, fetches::isPending,
+    tasks = new TaskScheduler(total, cache, sandboxes, pool, options.monitorInterval(), loop, outbox, tasksRun, fetches::isPending,
         libraries);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
         new ControlListener());
