@@ -76,7 +76,10 @@ public final class Manager implements AutoCloseable, Scheduler {
     this.log = new TransactionLog(runDirectory);
     this.transfers = new ManagerTransferService(10);
     this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet);
-    this.loop = new EventLoop("tendril-manager-loop", core::schedule, () -> core.tick(w -> {
+    this.loop = new EventLoop("tendril-manager-loop", () -> {
+      core.schedule();
+      core.sends.flush();
+    }, () -> core.tick(w -> {
       try {
         w.stream.onError(io.grpc.Status.DEADLINE_EXCEEDED
             .withDescription("no heartbeat within the keepalive timeout").asRuntimeException());

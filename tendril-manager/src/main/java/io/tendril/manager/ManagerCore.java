@@ -76,6 +76,8 @@ final class ManagerCore {
   long urlTransfers;
   long transferFailures;
   long tempsRecovered;
+  /** Sends each worker's messages of one loop turn together; flushed after every turn. */
+  final SendBatcher sends = new SendBatcher();
   volatile int hungry;
   /**
    * How many tasks a submitter that feeds the manager as it goes (a graph run) keeps outstanding:
@@ -474,6 +476,7 @@ final class ManagerCore {
     }
     Resources total = Resources.fromWire(h.getResources());
     WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(), total, stream);
+    w.batcher = sends;
     connection.attach(w);
     workers.put(w.id, w);
     connectedCores += Math.max(1, total.cores());

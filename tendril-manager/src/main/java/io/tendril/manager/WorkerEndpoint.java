@@ -91,20 +91,35 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
     @Override
     public void onNext(WorkerMessage m) {
       loop.post(() -> {
-        WorkerEntry w = worker;
-        if (w == null) {
-          if (refused) {
-            return;
-          }
-          if (!m.hasHello()) {
-            refuse("the first message of a worker must be Hello, got " + m.getKindCase());
-            return;
-          }
-          core.onHello(m.getHello(), responses, managerAddress, this);
+        if (!m.hasBatch()) {
+          handle(m);
           return;
         }
-        core.onMessage(w, m);
+        for (WorkerMessage inner : m.getBatch().getMessagesList()) {
+          if (inner.hasBatch()) {
+            refuse("a worker's batch must not hold another batch");
+            return;
+          }
+          handle(inner);
+        }
       });
+    }
+
+    /** Handles one message on the loop. */
+    private void handle(WorkerMessage m) {
+      WorkerEntry w = worker;
+      if (w == null) {
+        if (refused) {
+          return;
+        }
+        if (!m.hasHello()) {
+          refuse("the first message of a worker must be Hello, got " + m.getKindCase());
+          return;
+        }
+        core.onHello(m.getHello(), responses, managerAddress, this);
+        return;
+      }
+      core.onMessage(w, m);
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.tendril.manager;
 
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.Resources;
+import io.tendril.protocol.wire.ManagerBatch;
 import io.tendril.protocol.wire.ManagerMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,6 +35,9 @@ final class WorkerEntry {
   int prefetched;
   long lastHeardNanos = System.nanoTime();
   boolean gone;
+  /** Where a worker with queued messages is registered for the end of the loop's turn; null to send at once. */
+  SendBatcher batcher;
+  private final List<ManagerMessage> outgoing = new ArrayList<>();
 
   WorkerEntry(String id, String hostname, String transferAddress, Resources total,
       StreamObserver<ManagerMessage> stream) {
@@ -54,13 +60,42 @@ final class WorkerEntry {
     return cached.containsKey(cacheName) || fetching.containsValue(cacheName);
   }
 
+  /**
+   * Sends a message: at once, or, with a {@link #batcher}, queued until the loop's turn ends and
+   * sent with the others of that turn.
+   */
   void send(ManagerMessage m) {
+    if (gone) {
+      return;
+    }
+    if (batcher == null) {
+      write(m);
+      return;
+    }
+    if (outgoing.isEmpty()) {
+      batcher.queued(this);
+    }
+    outgoing.add(m);
+  }
+
+  /** Sends the queued messages, as one batch when there are several. */
+  void flush() {
+    if (outgoing.isEmpty()) {
+      return;
+    }
+    ManagerMessage m = outgoing.size() == 1 ? outgoing.get(0)
+        : ManagerMessage.newBuilder().setBatch(ManagerBatch.newBuilder().addAllMessages(outgoing)).build();
+    outgoing.clear();
     if (!gone) {
-      try {
-        stream.onNext(m);
-      } catch (RuntimeException e) {
-        gone = true;
-      }
+      write(m);
+    }
+  }
+
+  private void write(ManagerMessage m) {
+    try {
+      stream.onNext(m);
+    } catch (RuntimeException e) {
+      gone = true;
     }
   }
 

@@ -10,7 +10,7 @@ public final class Protocol {
   private Protocol() {}
 
   /** The version carried by Hello and Welcome; a peer of another version is refused. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Bytes of file data per FileChunk. */
   public static final int CHUNK_BYTES = 256 * 1024;

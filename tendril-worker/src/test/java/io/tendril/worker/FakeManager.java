@@ -129,6 +129,8 @@ final class FakeManager implements AutoCloseable {
   final class Connection implements StreamObserver<WorkerMessage> {
     private final StreamObserver<ManagerMessage> out;
     private final List<WorkerMessage> received = new ArrayList<>();
+    /** How many batches arrived. */
+    final java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch ended = new CountDownLatch(1);
     volatile Hello hello;
     volatile String endedHow;
@@ -139,6 +141,12 @@ final class FakeManager implements AutoCloseable {
 
     @Override
     public void onNext(WorkerMessage m) {
+      if (m.hasBatch()) {
+        // The worker sends what its loop produced in one turn together; read them in order.
+        batches.incrementAndGet();
+        m.getBatch().getMessagesList().forEach(this::onNext);
+        return;
+      }
       synchronized (this) {
         received.add(m);
         notifyAll();

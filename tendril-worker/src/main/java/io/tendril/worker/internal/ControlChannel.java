@@ -205,10 +205,24 @@ final class ControlChannel {
     @Override
     public void onNext(ManagerMessage m) {
       loop.post(() -> {
-        if (which == attempt && !closed) {
-          listener.onMessage(m);
+        if (!m.hasBatch()) {
+          deliver(m);
+          return;
+        }
+        for (ManagerMessage inner : m.getBatch().getMessagesList()) {
+          if (inner.hasBatch()) {
+            log.warn("ignoring a batch nested in a batch from the manager");
+            continue;
+          }
+          deliver(inner);
         }
       });
+    }
+
+    private void deliver(ManagerMessage m) {
+      if (which == attempt && !closed) {
+        listener.onMessage(m);
+      }
     }
 
     @Override

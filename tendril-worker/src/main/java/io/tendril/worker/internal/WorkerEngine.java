@@ -59,7 +59,7 @@ public final class WorkerEngine {
   private final EventLoop loop;
   private final ExecutorService pool;
   private final ScheduledThreadPoolExecutor timers;
-  private final Outbox outbox = new Outbox();
+  private final Outbox outbox;
   private final CompletableFuture<WorkerExit> exit = new CompletableFuture<>();
   private final AtomicLong bytesFetched = new AtomicLong();
   private final AtomicLong tasksRun = new AtomicLong();
@@ -91,6 +91,7 @@ public final class WorkerEngine {
     this.options = options;
     String id = options.workerId();
     this.loop = new EventLoop("tendril-worker-" + id);
+    this.outbox = new Outbox(loop::post);
     this.pool = Executors.newCachedThreadPool(WorkerThreads.factory("tendril-worker-" + id + "-job"));
     this.timers = new ScheduledThreadPoolExecutor(1, WorkerThreads.factory("tendril-worker-" + id + "-timer"));
     this.timers.setRemoveOnCancelPolicy(true);
