@@ -167,6 +167,9 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
         WorkerEntry w = worker;
         if (w != null) {
           core.onDisconnect(w, "the worker closed its stream");
+        }
+        if (w != null || !refused) {
+          // Also ends a stream that left before its Hello was accepted (e.g. during the handshake).
           try {
             responses.onCompleted();
           } catch (RuntimeException e) {
