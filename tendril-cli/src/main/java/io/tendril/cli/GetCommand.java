@@ -13,6 +13,7 @@ import io.tendril.manager.GetOptions;
 import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import io.tendril.manager.ManagerStats;
+import io.tendril.protocol.auth.SharedSecret;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,6 +95,11 @@ final class GetCommand implements Callable<Integer> {
       description = "Where the manager writes its transaction log and workers their workspaces (default: a new temporary directory).")
   Path runDir;
 
+  @Option(names = "--password", paramLabel = "FILE",
+      description = "When the graph runs on workers: accept only workers that prove they know the password in FILE; "
+          + "the local workers get it too (default: no password).")
+  Path password;
+
   @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Show a progress bar on stderr when it is a terminal and the run is long (default: on).")
   boolean progress;
@@ -102,6 +108,18 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    if (password != null) {
+      if (workers == null && port == null) {
+        err.println("tendril: --password applies only when the graph runs on workers (--workers or --port)");
+        return ExitCodes.BAD_INPUT;
+      }
+      try {
+        SharedSecret.fromFile(password);
+      } catch (IllegalArgumentException e) {
+        err.println("tendril: " + e.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+    }
     try {
       Object requested = requestedKeys();
       LocalScheduler local = scheduler();
@@ -151,10 +169,14 @@ final class GetCommand implements Callable<Integer> {
     if (n == 0 && port == null) {
       throw new UsageException("--workers 0 needs --port P, where workers started with `tendril worker HOST:P` join");
     }
-    Path run = runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("tendril-get-");
-    ManagerOptions options = ManagerOptions.builder()
+    ManagerOptions.Builder builder = ManagerOptions.builder()
         .host(n > 0 ? "127.0.0.1" : ManagerOptions.DEFAULT_HOST)
-        .port(port == null ? 0 : port).name("tendril-get").runDirectory(run).build();
+        .port(port == null ? 0 : port).name("tendril-get");
+    if (password != null) {
+      builder.password(password); // read and checked in call()
+    }
+    Path run = runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("tendril-get-");
+    ManagerOptions options = builder.runDirectory(run).build();
     GetOptions get = GetOptions.defaults().environment(classpathEntries());
     if (progress && ProgressBar.stderrIsTerminal()) {
       get.progress((done, total) -> {
@@ -168,7 +190,7 @@ final class GetCommand implements Callable<Integer> {
       });
     }
     try (Manager manager = new Manager(options);
-        LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run) : null) {
+        LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run, "local", password) : null) {
       if (n == 0) {
         err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
         err.flush();

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Worker processes started on this machine for an embedded run ({@code tendril run} and {@code
  * tendril get} with {@code --workers N}): each is a separate JVM running {@code tendril worker}
  * against 127.0.0.1, with an equal share of the machine's cores, memory and disk, its own
- * workspace, and its output in the run directory. Closing stops them all (and a shutdown hook does
- * if the command is interrupted).
+ * workspace, and its output in the run directory. With a password file, each is started with
+ * {@code --password} and the same file. Closing stops them all (and a shutdown hook does if the
+ * command is interrupted).
  */
 final class LocalWorkers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
@@ -44,6 +45,20 @@ final class LocalWorkers implements AutoCloseable {
    * @return the running workers
    */
   static LocalWorkers start(int count, int port, Path runDirectory, String prefix) {
+    return start(count, port, runDirectory, prefix, null);
+  }
+
+  /**
+   * Starts {@code count} workers that prove they know the password in a file.
+   *
+   * @param count how many, at least 1
+   * @param port the manager's port on 127.0.0.1
+   * @param runDirectory where their workspaces and logs go
+   * @param prefix the id prefix
+   * @param password the password file given to the manager, or null for none
+   * @return the running workers
+   */
+  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password) {
     LocalWorkers w = new LocalWorkers();
     Runtime.getRuntime().addShutdownHook(w.hook);
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / count);
@@ -62,6 +77,9 @@ final class LocalWorkers implements AutoCloseable {
             "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),
             "--disk", String.valueOf(diskMb), "--workspace", workspace.resolve("workspace").toString(),
             "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600"));
+        if (password != null) {
+          cmd.addAll(List.of("--password", password.toAbsolutePath().toString()));
+        }
         Process p = new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(runDirectory.resolve(prefix + "-" + i + ".log").toFile())

@@ -60,6 +60,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Where the transaction log and worker logs go (default: WORKFLOW.tendril next to the workflow).")
   Path runDir;
 
+  @Option(names = "--password", paramLabel = "FILE",
+      description = "Accept only workers that prove they know the password in FILE; the local workers get it too "
+          + "(default: no password).")
+  Path password;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -84,11 +89,20 @@ final class RunCommand implements Callable<Integer> {
     Path dir = workDir != null ? workDir : workflowFile.toAbsolutePath().getParent();
     Path run = runDir != null ? runDir : workflowFile.toAbsolutePath().resolveSibling(workflowFile.getFileName() + ".tendril");
     long start = System.nanoTime();
-    ManagerOptions options = ManagerOptions.builder()
+    ManagerOptions.Builder builder = ManagerOptions.builder()
         .host(workers > 0 ? "127.0.0.1" : ManagerOptions.DEFAULT_HOST)
-        .port(port).name("tendril-run").runDirectory(run).build();
+        .port(port).name("tendril-run").runDirectory(run);
+    if (password != null) {
+      try {
+        builder.password(password);
+      } catch (IllegalArgumentException e) {
+        err.println("tendril: " + e.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+    }
+    ManagerOptions options = builder.build();
     try (Manager manager = new Manager(options);
-        LocalWorkers local = workers > 0 ? LocalWorkers.start(workers, manager.port(), run) : null) {
+        LocalWorkers local = workers > 0 ? LocalWorkers.start(workers, manager.port(), run, "local", password) : null) {
       if (workers == 0) {
         err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
       }

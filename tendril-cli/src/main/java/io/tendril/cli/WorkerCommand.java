@@ -25,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "when idle too long, or when the manager cannot be reached within the connect timeout."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:told to leave, or idle", "1:refused by the manager, or the manager was unreachable", "2:bad usage"})
+    exitCodeList = {"0:told to leave, or idle",
+        "1:refused by the manager, the password differs (or only one side has one), or the manager was unreachable",
+        "2:bad usage, or an unreadable or empty password file"})
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -57,6 +59,11 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(names = "--id", paramLabel = "ID", description = "This worker's id (default: random).")
   String id;
+
+  @Option(names = "--password", paramLabel = "FILE",
+      description = "Prove to the manager that this worker knows the password in FILE (the manager's own), "
+          + "and serve files only to transfers the manager ordered (default: no password).")
+  Path password;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -95,6 +102,9 @@ final class WorkerCommand implements Callable<Integer> {
       }
       if (id != null) {
         b.workerId(id);
+      }
+      if (password != null) {
+        b.password(password);
       }
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("tendril: " + e.getMessage());

@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.tendril.graph.Scheduler;
 import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
+import io.tendril.protocol.auth.TransferTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ public final class Manager implements AutoCloseable, Scheduler {
   private final EventLoop loop;
   private final ManagerCore core;
   private final ManagerTransferService transfers;
-  private final OutputRetriever retriever = new OutputRetriever();
+  private final OutputRetriever retriever;
   private final Server server;
   private final LinkedBlockingQueue<CommandTask> completed = new LinkedBlockingQueue<>();
   private final AtomicLong ids = new AtomicLong();
@@ -74,8 +75,10 @@ public final class Manager implements AutoCloseable, Scheduler {
       throw new UncheckedIOException("cannot create the run directory " + options.runDirectory(), e);
     }
     this.log = new TransactionLog(runDirectory);
-    this.transfers = new ManagerTransferService(10);
-    this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet);
+    TransferTokens tokens = TransferTokens.of(options.password().orElse(null));
+    this.transfers = new ManagerTransferService(10, tokens);
+    this.retriever = new OutputRetriever(tokens);
+    this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet, tokens);
     this.loop = new EventLoop("tendril-manager-loop", () -> {
       core.schedule();
       core.sends.flush();
@@ -89,7 +92,7 @@ public final class Manager implements AutoCloseable, Scheduler {
     }), 1000);
     retriever.bind(loop, core::onRetrieved);
     try {
-      WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port());
+      WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port(), options.password().orElse(null));
       this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
           .addService(ServerInterceptors.intercept(endpoint, new WorkerEndpoint.LocalAddressInterceptor()))
           .addService(transfers)
@@ -105,7 +108,7 @@ public final class Manager implements AutoCloseable, Scheduler {
           + " (is another manager using it? use port 0 for any free port)", e);
     }
     loop.post(() -> log.event("manager", "event", "start", "name", options.name(), "port", port(),
-        "run_directory", runDirectory.toString()));
+        "run_directory", runDirectory.toString(), "password", options.password().isPresent()));
   }
 
   /** The port the manager listens on. */

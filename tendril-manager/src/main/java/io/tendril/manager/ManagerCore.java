@@ -63,6 +63,8 @@ final class ManagerCore {
   /** Cores of the connected workers (at least one each), kept as workers come and go. */
   private double connectedCores;
   private final java.util.function.LongSupplier ids;
+  /** Tokens for the transfers this manager orders; none without a password. */
+  final io.tendril.protocol.auth.TransferTokens tokens;
 
   long tasksSubmitted;
   long tasksDone;
@@ -86,8 +88,9 @@ final class ManagerCore {
   volatile int window;
 
   ManagerCore(String name, TransactionLog log, BlockingQueue<CommandTask> completed,
-      OutputRetriever retriever, java.util.function.LongSupplier ids) {
+      OutputRetriever retriever, java.util.function.LongSupplier ids, io.tendril.protocol.auth.TransferTokens tokens) {
     this.name = name;
+    this.tokens = tokens;
     this.log = log;
     this.completed = completed;
     this.retriever = retriever;

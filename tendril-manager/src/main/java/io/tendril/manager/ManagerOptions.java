@@ -1,7 +1,9 @@
 package io.tendril.manager;
 
+import io.tendril.protocol.auth.SharedSecret;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link Manager} starts: where it listens, its name, and where it writes its logs.
@@ -17,12 +19,14 @@ public final class ManagerOptions {
   private final String host;
   private final String name;
   private final Path runDirectory;
+  private final SharedSecret password;
 
   private ManagerOptions(Builder b) {
     this.port = b.port;
     this.host = b.host;
     this.name = b.name;
     this.runDirectory = b.runDirectory;
+    this.password = b.password;
   }
 
   /** A builder with the defaults. */
@@ -50,12 +54,21 @@ public final class ManagerOptions {
     return runDirectory;
   }
 
+  /**
+   * The password workers must prove they know before the manager accepts them, and that guards
+   * every transfer (docs/security.md); empty when none is required.
+   */
+  public Optional<SharedSecret> password() {
+    return Optional.ofNullable(password);
+  }
+
   /** Builds {@link ManagerOptions}. */
   public static final class Builder {
     private int port = DEFAULT_PORT;
     private String host = DEFAULT_HOST;
     private String name = "tendril";
     private Path runDirectory;
+    private SharedSecret password;
 
     private Builder() {}
 
@@ -86,6 +99,28 @@ public final class ManagerOptions {
     /** The run directory, created if missing. */
     public Builder runDirectory(Path dir) {
       runDirectory = dir;
+      return this;
+    }
+
+    /**
+     * Requires workers to prove they know the password held in a file (its bytes, without the line
+     * ends at its end); the file is read now. Workers are started with the same file ({@code
+     * tendril worker --password FILE}).
+     *
+     * @throws IllegalArgumentException if the file cannot be read or is empty; the message names it
+     */
+    public Builder password(Path file) {
+      password = SharedSecret.fromFile(file);
+      return this;
+    }
+
+    /**
+     * Requires workers to prove they know this password (copied).
+     *
+     * @throws IllegalArgumentException if it is null or empty
+     */
+    public Builder password(byte[] bytes) {
+      password = SharedSecret.of(bytes);
       return this;
     }
 

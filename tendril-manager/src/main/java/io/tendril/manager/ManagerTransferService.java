@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.auth.TransferTokens;
 import io.tendril.protocol.transfer.EntrySender;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
@@ -21,16 +22,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * manager to the workers that fetch them. Each send runs on one of a fixed number of sender
  * threads (so at most that many at once; later requests wait their turn) and is flow-controlled
  * by {@link EntrySender}, never on the call's own thread. The files it may serve are published
- * here by {@link Manager} when declared; nothing else on the manager's disk is reachable. The
- * counterpart of the worker's fetcher.
+ * here by {@link Manager} when declared; nothing else on the manager's disk is reachable. With a
+ * password, a request is served only with a valid token the manager issued for it (checked before
+ * anything else, so that nothing is learned without one). The counterpart of the worker's fetcher.
  */
 final class ManagerTransferService extends TransferServiceGrpc.TransferServiceImplBase implements AutoCloseable {
   private final Map<String, DeclaredFile> served = new ConcurrentHashMap<>();
   private final Map<String, byte[]> buffers = new ConcurrentHashMap<>();
   private final ExecutorService senders;
+  private final TransferTokens tokens;
   final AtomicLong bytesSent = new AtomicLong();
 
-  ManagerTransferService(int concurrent) {
+  ManagerTransferService(int concurrent, TransferTokens tokens) {
+    this.tokens = tokens;
     senders = Executors.newFixedThreadPool(concurrent, r -> {
       Thread t = new Thread(r, "tendril-manager-send");
       t.setDaemon(true);
@@ -56,6 +60,13 @@ final class ManagerTransferService extends TransferServiceGrpc.TransferServiceIm
 
   @Override
   public void fetch(FetchRequest request, StreamObserver<FileChunk> out) {
+    String refusal = tokens.refusal(request, System.currentTimeMillis());
+    if (refusal != null) {
+      out.onError(Status.UNAUTHENTICATED.withDescription(
+          "the manager refuses '" + request.getCacheName() + "' to '" + request.getRequester() + "': " + refusal)
+          .asRuntimeException());
+      return;
+    }
     DeclaredFile f = served.get(request.getCacheName());
     if (f == null) {
       out.onError(Status.NOT_FOUND.withDescription(

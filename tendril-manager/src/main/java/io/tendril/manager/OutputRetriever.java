@@ -3,6 +3,7 @@ package io.tendril.manager;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tendril.protocol.Protocol;
+import io.tendril.protocol.auth.TransferTokens;
 import io.tendril.protocol.transfer.EntryReceiver;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.TransferServiceGrpc;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Brings task outputs back from workers to the manager's disk: fetches each from the worker's
  * transfer server on a small pool of threads (never on the loop), streaming to a temporary file
  * that is moved into place, and posts the outcome to the loop. Also fetches files for {@link
- * Manager#fetchFile}. The counterpart of the worker's transfer server.
+ * Manager#fetchFile}. With a password, each fetch carries a token the manager issues to itself.
+ * The counterpart of the worker's transfer server.
  */
 final class OutputRetriever implements AutoCloseable {
   /** One output to bring back. */
@@ -34,8 +36,13 @@ final class OutputRetriever implements AutoCloseable {
     return t;
   });
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final TransferTokens tokens;
   private volatile Sink sink;
   private volatile EventLoop loop;
+
+  OutputRetriever(TransferTokens tokens) {
+    this.tokens = tokens;
+  }
 
   void bind(EventLoop l, Sink s) {
     loop = l;
@@ -63,8 +70,8 @@ final class OutputRetriever implements AutoCloseable {
     var stub = TransferServiceGrpc.newBlockingStub(channel(address))
         .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
     try {
-      return EntryReceiver.receive(stub.fetch(FetchRequest.newBuilder().setCacheName(cacheName)
-          .setRequester(Protocol.MANAGER_SOURCE).build()), target);
+      return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
+          .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
     } catch (io.grpc.StatusRuntimeException e) {
       throw new java.io.IOException("fetching " + cacheName + " from " + address + ": " + e.getStatus(), e);
     }

@@ -1,5 +1,6 @@
 package io.tendril.manager;
 
+import io.tendril.protocol.auth.TransferTokens;
 import io.tendril.protocol.wire.FetchFile;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.MiniTask;
@@ -13,8 +14,9 @@ import java.util.Map;
  * a source and sends FetchFile. A peer worker holding a replica is preferred (the least loaded one
  * below the per-source limit, skipping sources that failed recently), then the manager (local
  * files, buffers), then the URL itself; temps can only come from peers. Keeps the transfers in
- * flight and the load and blocklist of each source. Used by {@link ManagerCore} on the loop; its
- * counterpart is the worker's fetcher.
+ * flight and the load and blocklist of each source. With a password, a fetch from a transfer
+ * server carries a token issued for the file and the destination worker. Used by {@link
+ * ManagerCore} on the loop; its counterpart is the worker's fetcher.
  */
 final class Staging {
   private final ManagerCore core;
@@ -86,6 +88,13 @@ final class Staging {
     }
     String id = "x" + (++nextTransfer);
     fetch.setTransferId(id);
+    if (fetch.hasTransferAddress()) {
+      // The source serves the file only with a token issued for it and this worker.
+      TransferTokens.Token token = core.tokens.issue(d.cacheName(), w.id);
+      if (token != null) {
+        fetch.setToken(token.value()).setTokenExpiryMs(token.expiryMs());
+      }
+    }
     Transfer t = new Transfer(id, w, f, source, kind, System.nanoTime());
     inFlight.put(id, t);
     w.fetching.put(id, d.cacheName());

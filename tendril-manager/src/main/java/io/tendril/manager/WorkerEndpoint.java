@@ -3,34 +3,45 @@ package io.tendril.manager;
 import io.grpc.Grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.Refuse;
+import io.tendril.protocol.wire.RefuseCode;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.protocol.wire.WorkerServiceGrpc;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The manager's side of {@code WorkerService.Connect}: one {@link Connection} per worker stream.
  * gRPC threads only decode and post: every message becomes an event on the manager's loop, where
- * {@link ManagerCore} handles it. The counterpart of the worker's control-stream client.
+ * {@link ManagerCore} handles it. With a password, each stream opens with the handshake of
+ * {@link WorkerAuthentication}, and nothing of the worker reaches the core before it is done. The
+ * counterpart of the worker's control-stream client.
  */
 final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
+  private static final Logger slf4j = LoggerFactory.getLogger(WorkerEndpoint.class);
+
   private final EventLoop loop;
   private final ManagerCore core;
   private final int port;
+  private final SharedSecret secret;
 
-  WorkerEndpoint(EventLoop loop, ManagerCore core, int port) {
+  WorkerEndpoint(EventLoop loop, ManagerCore core, int port, SharedSecret secret) {
     this.loop = loop;
     this.core = core;
     this.port = port;
+    this.secret = secret;
   }
 
   @Override
   public StreamObserver<WorkerMessage> connect(StreamObserver<ManagerMessage> responses) {
     io.grpc.Context ctx = io.grpc.Context.current();
     String managerAddress = managerAddress(ctx);
-    return new Connection(responses, managerAddress);
+    SocketAddress remote = REMOTE_ADDRESS.get(ctx);
+    return new Connection(responses, managerAddress, remote == null ? "unknown" : remote.toString());
   }
 
   /** The address a worker used to reach this manager: where the manager's transfers are served too. */
@@ -49,27 +60,38 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
   /** Carries the stream's local address into the service, set by {@link LocalAddressInterceptor}. */
   static final io.grpc.Context.Key<SocketAddress> LOCAL_ADDRESS = io.grpc.Context.key("tendril-local-address");
 
-  /** Puts each call's local socket address into its context. */
+  /** Carries the worker's address into the service, for messages about it before its Hello. */
+  static final io.grpc.Context.Key<SocketAddress> REMOTE_ADDRESS = io.grpc.Context.key("tendril-remote-address");
+
+  /** Puts each call's local and remote socket addresses into its context. */
   static final class LocalAddressInterceptor implements io.grpc.ServerInterceptor {
     @Override
     public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
         io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
       SocketAddress local = call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
-      io.grpc.Context ctx = io.grpc.Context.current().withValue(LOCAL_ADDRESS, local);
+      SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      io.grpc.Context ctx = io.grpc.Context.current().withValue(LOCAL_ADDRESS, local).withValue(REMOTE_ADDRESS, remote);
       return io.grpc.Contexts.interceptCall(ctx, call, headers, next);
     }
   }
 
-  /** One worker's stream; attached to its {@link WorkerEntry} once Hello was accepted. */
+  /**
+   * One worker's stream; attached to its {@link WorkerEntry} once Hello was accepted, which needs
+   * the handshake done first.
+   */
   final class Connection implements StreamObserver<WorkerMessage> {
     private final StreamObserver<ManagerMessage> responses;
     private final String managerAddress;
+    private final String peer;
+    /** Loop-confined. */
+    private final WorkerAuthentication authentication = new WorkerAuthentication(secret);
     private volatile WorkerEntry worker;
     private volatile boolean refused;
 
-    Connection(StreamObserver<ManagerMessage> responses, String managerAddress) {
+    Connection(StreamObserver<ManagerMessage> responses, String managerAddress, String peer) {
       this.responses = responses;
       this.managerAddress = managerAddress;
+      this.peer = peer;
     }
 
     void attach(WorkerEntry w) {
@@ -78,10 +100,19 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
 
     /** Refuses the worker with a reason and ends the stream (called on the loop). */
     void refuse(String reason) {
+      refuse(reason, RefuseCode.REFUSE_CODE_UNSPECIFIED);
+    }
+
+    private void refuse(String reason, RefuseCode code) {
       refused = true;
-      core.log.event("worker", "event", "refuse", "reason", reason);
+      core.log.event("worker", "event", "refuse", "reason", reason, "peer", peer,
+          "code", code == RefuseCode.REFUSE_CODE_UNSPECIFIED ? null : code.name());
+      if (code != RefuseCode.REFUSE_CODE_UNSPECIFIED) {
+        slf4j.warn("refused a worker from {}: {}", peer, reason);
+      }
       try {
-        responses.onNext(ManagerMessage.newBuilder().setRefuse(Refuse.newBuilder().setReason(reason)).build());
+        responses.onNext(ManagerMessage.newBuilder()
+            .setRefuse(Refuse.newBuilder().setReason(reason).setCode(code)).build());
         responses.onCompleted();
       } catch (RuntimeException e) {
         // The worker is gone already.
@@ -112,6 +143,19 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
         if (refused) {
           return;
         }
+        WorkerAuthentication.Step step = authentication.accept(m);
+        if (step.refusal() != null) {
+          refuse(step.refusal(), step.code());
+          return;
+        }
+        if (step.reply() != null) {
+          try {
+            responses.onNext(step.reply());
+          } catch (RuntimeException e) {
+            // The worker is gone; its stream's end follows.
+          }
+          return;
+        }
         if (!m.hasHello()) {
           refuse("the first message of a worker must be Hello, got " + m.getKindCase());
           return;
@@ -138,6 +182,9 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
         WorkerEntry w = worker;
         if (w != null) {
           core.onDisconnect(w, "the worker closed its stream");
+        }
+        if (w != null || !refused) {
+          // Also ends a stream that left before its Hello was accepted (e.g. during the handshake).
           try {
             responses.onCompleted();
           } catch (RuntimeException e) {

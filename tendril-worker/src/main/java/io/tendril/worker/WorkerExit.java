@@ -22,6 +22,11 @@ public record WorkerExit(Reason reason, String message) {
     CLOSED(false),
     /** The manager refused the worker (another protocol version, a duplicate id, ...). */
     REFUSED(true),
+    /**
+     * The worker and the manager do not share a password: they hold different ones, only one of
+     * them has one, or the manager failed to prove it. Never retried.
+     */
+    AUTHENTICATION_FAILED(true),
     /** The manager could not be reached within the connect timeout, at start or after losing it. */
     MANAGER_UNREACHABLE(true),
     /** The worker failed on its own (workspace or transfer server unusable). */
@@ -36,7 +41,7 @@ public record WorkerExit(Reason reason, String message) {
     /**
      * Whether this kind of exit is an error.
      *
-     * @return true for refusal, an unreachable manager and internal failure
+     * @return true for refusal, failed authentication, an unreachable manager and internal failure
      */
     public boolean isError() {
       return error;

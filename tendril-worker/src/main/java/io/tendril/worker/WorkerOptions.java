@@ -1,5 +1,6 @@
 package io.tendril.worker;
 
+import io.tendril.protocol.auth.SharedSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import java.util.UUID;
  *   <tr><td>{@code --connect-timeout SECONDS}</td><td>{@link Builder#connectTimeout(Duration)}</td>
  *       <td>{@link #DEFAULT_CONNECT_TIMEOUT}</td></tr>
  *   <tr><td>{@code --id ID}</td><td>{@link Builder#workerId(String)}</td><td>{@code w-} and 8 random hex digits</td></tr>
+ *   <tr><td>{@code --password FILE}</td><td>{@link Builder#password(Path)}</td><td>none</td></tr>
  * </table>
  *
  * <p>Options without a flag keep their defaults on the command line: {@link
@@ -82,6 +84,7 @@ public final class WorkerOptions {
   private final Long libraryHeapMb;
   private final Duration monitorInterval;
   private final String workerId;
+  private final SharedSecret password;
 
   private WorkerOptions(Builder b) {
     managerHost = b.managerHost;
@@ -99,6 +102,7 @@ public final class WorkerOptions {
     transferConcurrency = b.transferConcurrency;
     libraryHeapMb = b.libraryHeapMb;
     monitorInterval = b.monitorInterval;
+    password = b.password;
     workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -267,6 +271,16 @@ public final class WorkerOptions {
   }
 
   /**
+   * The password this worker proves it knows to its manager, and that guards its transfer server
+   * (docs/security.md).
+   *
+   * @return the secret, or empty when the worker has none (its manager must have none either)
+   */
+  public Optional<SharedSecret> password() {
+    return Optional.ofNullable(password);
+  }
+
+  /**
    * Describes the options for logs.
    *
    * @return the manager, the id and every option, with "detect" for resources to detect
@@ -281,7 +295,8 @@ public final class WorkerOptions {
         + ", workspace=" + (workspace == null ? "temporary" : workspace)
         + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
         + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb)
-        + ", monitorInterval=" + monitorInterval + "]";
+        + ", monitorInterval=" + monitorInterval
+        + ", password=" + (password == null ? "none" : "set") + "]";
   }
 
   /** Collects {@link WorkerOptions}; every setter checks its value and returns this builder. */
@@ -302,6 +317,7 @@ public final class WorkerOptions {
     private Long libraryHeapMb;
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
     private String workerId;
+    private SharedSecret password;
 
     private Builder(String managerHost, int managerPort) {
       if (managerHost == null || managerHost.isBlank()) {
@@ -516,6 +532,31 @@ public final class WorkerOptions {
             "workerId must be 1 to 100 letters, digits, '.', '_' or '-', got '" + id + "'");
       }
       workerId = id;
+      return this;
+    }
+
+    /**
+     * Sets the password shared with the manager to the contents of a file (its bytes, without the
+     * line ends at its end); the file is read now.
+     *
+     * @param file the password file, the same the manager was given
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or is empty; the message names it
+     */
+    public Builder password(Path file) {
+      password = SharedSecret.fromFile(file);
+      return this;
+    }
+
+    /**
+     * Sets the password shared with the manager.
+     *
+     * @param bytes the password, copied
+     * @return this builder
+     * @throws IllegalArgumentException if bytes is null or empty
+     */
+    public Builder password(byte[] bytes) {
+      password = SharedSecret.of(bytes);
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.tendril.worker.internal;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.protocol.wire.WorkerServiceGrpc;
@@ -14,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's end of {@code WorkerService.Connect}: opens the control stream, sends Hello first,
  * hands every ManagerMessage to the worker's loop, and reconnects when the stream ends.
+ *
+ * <p>With a password, each stream opens with the handshake of {@link ManagerAuthentication}
+ * instead: Hello goes only once both sides proved the secret, and until then no manager message
+ * but a Refuse reaches the worker. A failed handshake ends the worker through {@link
+ * Listener#onAuthenticationFailed} and is never retried, while a refused connection still is.
  *
  * <p>Attempts are made until the connect deadline (the connect timeout from the first attempt, or
  * from the loss of an established connection), {@link #FIRST_RETRY} apart at first and doubling
@@ -47,6 +53,9 @@ final class ControlChannel {
 
     /** The connect deadline passed without an established connection. */
     void onUnreachable(String reason);
+
+    /** The manager failed the handshake, or asked for one this worker cannot make; no retry follows. */
+    void onAuthenticationFailed(String reason);
   }
 
   private final String host;
@@ -55,8 +64,11 @@ final class ControlChannel {
   private final EventLoop loop;
   private final Outbox outbox;
   private final Listener listener;
+  private final SharedSecret secret;
 
   private ManagedChannel channel;
+  /** The handshake of the current stream; null without a password. */
+  private ManagerAuthentication authentication;
   private int attempt;
   private int retries;
   private boolean established;
@@ -64,8 +76,14 @@ final class ControlChannel {
   private long deadlineNanos;
   private String lastFailure = "no answer to Hello";
 
-  /** Creates the channel to the manager at host:port; nothing happens until {@link #start()}. */
-  ControlChannel(String host, int port, Duration connectTimeout, EventLoop loop, Outbox outbox, Listener listener) {
+  /**
+   * Creates the channel to the manager at host:port; nothing happens until {@link #start()}.
+   *
+   * @param secret the password to prove, or null for none
+   */
+  ControlChannel(String host, int port, Duration connectTimeout, EventLoop loop, Outbox outbox, Listener listener,
+      SharedSecret secret) {
+    this.secret = secret;
     this.host = host;
     this.port = port;
     this.connectTimeout = connectTimeout;
@@ -134,8 +152,56 @@ final class ControlChannel {
     int current = ++attempt;
     log.debug("connecting to the manager at {}:{} (attempt {})", host, port, current);
     StreamObserver<WorkerMessage> out = WorkerServiceGrpc.newStub(channel).connect(new Inbound(current));
-    outbox.attach(out);
-    outbox.send(listener.hello());
+    if (secret == null) {
+      authentication = null;
+      outbox.attach(out, true);
+      outbox.send(listener.hello());
+    } else {
+      authentication = new ManagerAuthentication(secret);
+      outbox.attach(out, false);
+      outbox.sendHandshake(ManagerAuthentication.begin());
+    }
+  }
+
+  /** A message of the current stream: the handshake's until it is done, then the worker's. */
+  private void received(ManagerMessage m) {
+    if (m.hasRefuse()) {
+      listener.onMessage(m);
+      return;
+    }
+    if (authentication == null) {
+      if (m.hasAuthChallenge() || m.hasAuthProof()) {
+        authenticationFailed("the manager at " + host + ":" + port + " requires a password and this worker has none:"
+            + " start it with --password FILE, FILE holding the manager's password");
+        return;
+      }
+      listener.onMessage(m);
+      return;
+    }
+    if (authentication.done()) {
+      listener.onMessage(m);
+      return;
+    }
+    ManagerAuthentication.Step step = authentication.accept(m);
+    if (step.failure() != null) {
+      authenticationFailed("authentication with the manager at " + host + ":" + port + " failed: " + step.failure());
+      return;
+    }
+    if (step.reply() != null) {
+      outbox.sendHandshake(step.reply());
+    }
+    if (authentication.done()) {
+      log.debug("the manager at {}:{} and this worker proved the shared password", host, port);
+      outbox.open();
+      outbox.send(listener.hello());
+    }
+  }
+
+  private void authenticationFailed(String reason) {
+    if (closed) {
+      return;
+    }
+    listener.onAuthenticationFailed(reason);
   }
 
   private void ended(int which, String reason) {
@@ -221,7 +287,7 @@ final class ControlChannel {
 
     private void deliver(ManagerMessage m) {
       if (which == attempt && !closed) {
-        listener.onMessage(m);
+        received(m);
       }
     }
 

@@ -64,7 +64,8 @@ final class Fetcher implements AutoCloseable {
     try {
       switch (f.getSourceCase()) {
         case TRANSFER_ADDRESS -> {
-          long received = transfers.fetch(f.getTransferAddress(), name, f.getSize(), stage, cancellation);
+          long received = transfers.fetch(f.getTransferAddress(), name, f.getToken(), f.getTokenExpiryMs(), f.getSize(),
+              stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case URL -> {

@@ -1,5 +1,6 @@
 package io.tendril.worker.internal;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -63,14 +64,16 @@ final class TransferClient implements AutoCloseable {
    *
    * @param address the transfer server, {@code host:port}
    * @param cacheName the name to ask for
+   * @param token the manager's token for this transfer, empty if none
+   * @param tokenExpiryMs when the token expires
    * @param expectedBytes the size, or 0 if unknown
    * @param target where the file or directory is written; must not exist
    * @param cancellation stops the transfer
    * @return the data bytes received
    * @throws IOException on a failed, refused, malformed, stalled or cancelled transfer
    */
-  long fetch(String address, String cacheName, long expectedBytes, Path target, Cancellation cancellation)
-      throws IOException {
+  long fetch(String address, String cacheName, ByteString token, long tokenExpiryMs, long expectedBytes, Path target,
+      Cancellation cancellation) throws IOException {
     Context.CancellableContext ctx = Context.current().withCancellation();
     AtomicLong lastData = new AtomicLong(System.nanoTime());
     AtomicReference<String> stopped = new AtomicReference<>();
@@ -90,8 +93,8 @@ final class TransferClient implements AutoCloseable {
         if (expectedBytes > 0) {
           stub = stub.withDeadlineAfter(deadlineFor(expectedBytes).toMillis(), TimeUnit.MILLISECONDS);
         }
-        Iterator<FileChunk> chunks = stub.fetch(
-            FetchRequest.newBuilder().setCacheName(cacheName).setRequester(requester).build());
+        Iterator<FileChunk> chunks = stub.fetch(FetchRequest.newBuilder().setCacheName(cacheName)
+            .setRequester(requester).setToken(token).setTokenExpiryMs(tokenExpiryMs).build());
         return EntryReceiver.receive(new Iterator<>() {
           @Override
           public boolean hasNext() {

@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.Protocol;
+import io.tendril.protocol.auth.TransferTokens;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * gives up (deadline or cancellation) before their turn. Waiting rather than failing at once keeps
  * a burst of peer fetches and output retrievals from failing transfers the manager would then have
  * to retry. A request for a name the cache does not hold fails with {@code NOT_FOUND}. An entry
- * being sent is pinned, so an Unlink in the meantime takes effect once the send ends.
+ * being sent is pinned, so an Unlink in the meantime takes effect once the send ends. With a
+ * password, a request is served only with a valid, unexpired token issued by the manager for that
+ * file and that requester ({@link TransferTokens}); it is checked before anything else, so that an
+ * unauthenticated peer learns nothing, not even whether the file is here.
  *
  * <p>Owned by the worker engine, started before Hello (its address is in it) and stopped on exit.
  * Its counterpart is the fetcher of a peer worker or the manager's output retriever.
@@ -44,6 +48,7 @@ final class TransferServer implements AutoCloseable {
 
   private final WorkerCache cache;
   private final String workerId;
+  private final TransferTokens tokens;
   private final ThreadPoolExecutor senders;
   private final ExecutorService callThreads;
   private final AtomicLong bytesServed = new AtomicLong();
@@ -56,10 +61,13 @@ final class TransferServer implements AutoCloseable {
    * @param workerId this worker's id, for messages
    * @param bind where to listen
    * @param concurrency files sent at once
+   * @param tokens what a request must carry to be served
    * @throws IOException if the server cannot listen
    */
-  TransferServer(WorkerCache cache, String workerId, InetSocketAddress bind, int concurrency) throws IOException {
+  TransferServer(WorkerCache cache, String workerId, InetSocketAddress bind, int concurrency, TransferTokens tokens)
+      throws IOException {
     this.cache = cache;
+    this.tokens = tokens;
     this.workerId = workerId;
     this.senders = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         WorkerThreads.factory("tendril-transfer-send-" + workerId));
@@ -106,6 +114,15 @@ final class TransferServer implements AutoCloseable {
     @Override
     public void fetch(FetchRequest request, StreamObserver<FileChunk> out) {
       String name = request.getCacheName();
+      String refusal = tokens.refusal(request, System.currentTimeMillis());
+      if (refusal != null) {
+        log.warn("refused '{}' to '{}': {}", name, request.getRequester(), refusal);
+        out.onError(Status.UNAUTHENTICATED
+            .withDescription("worker " + workerId + " refuses '" + name + "' to '" + request.getRequester() + "': "
+                + refusal)
+            .asRuntimeException());
+        return;
+      }
       if (!Protocol.isValidCacheName(name) || !cache.has(name)) {
         out.onError(Status.NOT_FOUND
             .withDescription("worker " + workerId + " holds no file named '" + name + "'")

@@ -3,9 +3,11 @@ package io.tendril.worker.internal;
 import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
+import io.tendril.protocol.auth.TransferTokens;
 import io.tendril.protocol.wire.Heartbeat;
 import io.tendril.protocol.wire.Hello;
 import io.tendril.protocol.wire.ManagerMessage;
+import io.tendril.protocol.wire.Refuse;
 import io.tendril.protocol.wire.Welcome;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.worker.WorkerExit;
@@ -152,14 +154,14 @@ public final class WorkerEngine {
     String host = options.transferHost().orElseGet(() -> NetworkAddresses.localAddressTowards(
         options.managerHost(), options.managerPort()).getHostAddress());
     transferServer = new TransferServer(cache, options.workerId(), new InetSocketAddress(host, options.transferPort()),
-        options.transferConcurrency());
+        options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)));
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId());
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e));
     tasks = new TaskScheduler(total, cache, sandboxes, pool, options.monitorInterval(), loop, outbox, tasksRun, fetches::isPending,
         libraries);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
-        new ControlListener());
+        new ControlListener(), options.password().orElse(null));
     liveness = new Liveness(options.idleTimeout(), loop, this::sendHeartbeat);
   }
 
@@ -332,8 +334,7 @@ public final class WorkerEngine {
     liveness.heard();
     switch (m.getKindCase()) {
       case WELCOME -> onWelcome(m.getWelcome());
-      case REFUSE -> terminate(WorkerExit.Reason.REFUSED, "the manager at " + options.managerHost() + ":"
-          + options.managerPort() + " refused worker " + options.workerId() + ": " + m.getRefuse().getReason());
+      case REFUSE -> refused(m.getRefuse());
       case HEARTBEAT_ACK -> { }
       default -> {
         if (!control.established()) {
@@ -342,6 +343,23 @@ public final class WorkerEngine {
         }
         dispatch(m);
       }
+    }
+  }
+
+  /** Ends the worker on a Refuse; a refusal about the password is an authentication failure. */
+  private void refused(Refuse r) {
+    String manager = "the manager at " + options.managerHost() + ":" + options.managerPort();
+    switch (r.getCode()) {
+      case REFUSE_CODE_AUTH_FAILED -> terminate(WorkerExit.Reason.AUTHENTICATION_FAILED,
+          "authentication with " + manager + " failed: " + r.getReason());
+      case REFUSE_CODE_PASSWORD_REQUIRED -> terminate(WorkerExit.Reason.AUTHENTICATION_FAILED,
+          manager + " requires a password and worker " + options.workerId()
+              + " has none: start it with --password FILE, FILE holding the manager's password");
+      case REFUSE_CODE_NO_PASSWORD -> terminate(WorkerExit.Reason.AUTHENTICATION_FAILED,
+          "worker " + options.workerId() + " has a password but " + manager
+              + " expects none: start the worker without --password, or the manager with the same password");
+      default -> terminate(WorkerExit.Reason.REFUSED,
+          manager + " refused worker " + options.workerId() + ": " + r.getReason());
     }
   }
 
@@ -496,6 +514,11 @@ public final class WorkerEngine {
     @Override
     public void onUnreachable(String reason) {
       terminate(WorkerExit.Reason.MANAGER_UNREACHABLE, reason);
+    }
+
+    @Override
+    public void onAuthenticationFailed(String reason) {
+      terminate(WorkerExit.Reason.AUTHENTICATION_FAILED, reason);
     }
   }
 }
