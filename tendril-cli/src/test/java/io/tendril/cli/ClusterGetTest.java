@@ -266,7 +266,8 @@ class ClusterGetTest {
   @Test
   void priorityModesOrderTheDispatchOfReadyCalls() throws Exception {
     workers.close(); // this test's workers join only once every call is waiting
-    for (PriorityMode mode : List.of(PriorityMode.LIFO, PriorityMode.FIFO)) {
+    Map<PriorityMode, List<String>> orders = new java.util.EnumMap<>(PriorityMode.class);
+    for (PriorityMode mode : List.of(PriorityMode.FIFO, PriorityMode.LIFO)) {
       Path run = dir.resolve("order-" + mode);
       try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(run).build())) {
         Map<Object, Object> dsk = new HashMap<>();
@@ -283,28 +284,36 @@ class ClusterGetTest {
         try (LocalWorkers late = LocalWorkers.start(1, m.port(), run)) {
           assertThat(result.get(120, TimeUnit.SECONDS)).asList().hasSize(12);
         }
-        List<Long> submitted = idsIn(m.transactionLog(), "SUBMITTED");
-        List<Long> dispatched = idsIn(m.transactionLog(), "DISPATCHED");
-        List<Long> expected = new ArrayList<>(submitted);
-        if (mode == PriorityMode.LIFO) {
-          java.util.Collections.reverse(expected);
-        }
-        assertThat(dispatched).as(mode.toString()).isEqualTo(expected);
+        orders.put(mode, dispatchedCommands(m.transactionLog()));
       }
     }
+    // The same twelve calls became ready in the same order in both runs: LIFO runs them backwards.
+    assertThat(orders.get(PriorityMode.FIFO)).hasSize(12);
+    List<String> reversed = new ArrayList<>(orders.get(PriorityMode.FIFO));
+    java.util.Collections.reverse(reversed);
+    assertThat(orders.get(PriorityMode.LIFO)).isEqualTo(reversed);
   }
 
-  private static List<Long> idsIn(Path log, String state) throws IOException {
-    List<Long> ids = new ArrayList<>();
+  /** The commands ("call inc for ('inc', 3)") of the tasks in the order they were dispatched. */
+  private static List<String> dispatchedCommands(Path log) throws IOException {
+    Map<Long, String> command = new HashMap<>();
+    List<String> order = new ArrayList<>();
+    java.util.regex.Pattern id = java.util.regex.Pattern.compile("\"id\":(\\d+)");
+    java.util.regex.Pattern cmd = java.util.regex.Pattern.compile("\"command\":\"([^\"]*)\"");
     for (String line : Files.readAllLines(log)) {
-      if (line.contains("\"state\":\"" + state + "\"")) {
-        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":(\\d+)").matcher(line);
-        if (id.find()) {
-          ids.add(Long.parseLong(id.group(1)));
-        }
+      java.util.regex.Matcher i = id.matcher(line);
+      if (!line.contains("\"type\":\"task\"") || !i.find()) {
+        continue;
+      }
+      long task = Long.parseLong(i.group(1));
+      java.util.regex.Matcher c = cmd.matcher(line);
+      if (line.contains("\"state\":\"SUBMITTED\"") && c.find()) {
+        command.put(task, c.group(1));
+      } else if (line.contains("\"state\":\"DISPATCHED\"")) {
+        order.add(command.get(task));
       }
     }
-    return ids;
+    return order;
   }
 
   @Test

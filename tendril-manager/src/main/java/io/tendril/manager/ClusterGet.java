@@ -309,8 +309,9 @@ final class ClusterGet {
     }
     for (int dep : plan.dependencies(id)) {
       if (--readersLeft[dep] == 0 && !requested[dep] && ownFile[dep] && !shared[dep] && file[dep] != null) {
-        manager.undeclare(file[dep]);
-        created.remove(file[dep]);
+        // Deleted from the workers; the manager keeps its lineage until the run ends, in case a
+        // result made from it is lost and must be made again.
+        manager.prune(file[dep]);
       }
     }
   }

@@ -388,6 +388,15 @@ public final class Manager implements AutoCloseable, Scheduler {
   }
 
   /**
+   * Deletes a temp from the workers while keeping its lineage: should a result made from it be lost
+   * later, the manager makes it again by re-running its producer. It stays declared until {@link
+   * #undeclare}. For graph runs, which prune results no pending call reads.
+   */
+  void prune(DeclaredFile file) {
+    loop.post(() -> core.prune(file));
+  }
+
+  /**
    * Sets a knob; the table of knobs, defaults and units is in docs/manager.md.
    *
    * @throws IllegalArgumentException for an unknown knob or a bad value

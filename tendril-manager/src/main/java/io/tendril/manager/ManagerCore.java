@@ -122,6 +122,28 @@ final class ManagerCore {
     log.event("cache", "event", "undeclare", "file", d.cacheName());
   }
 
+  /**
+   * Deletes a temp from the workers that hold it but keeps its entry and producer, so that it can
+   * be made again should a recovery need it (a lost result whose producer reads it). A file
+   * without a producer is undeclared.
+   */
+  void prune(DeclaredFile d) {
+    FileEntry f = files.get(d.cacheName());
+    if (f == null) {
+      return;
+    }
+    if (f.producer == null) {
+      undeclare(d);
+      return;
+    }
+    for (WorkerEntry w : f.replicas) {
+      w.cached.remove(d.cacheName());
+      w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
+    }
+    f.replicas.clear();
+    log.event("cache", "event", "prune", "file", d.cacheName());
+  }
+
   String managerAddressFor(WorkerEntry w) {
     return managerAddresses.get(w);
   }
