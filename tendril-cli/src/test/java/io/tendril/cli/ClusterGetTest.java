@@ -228,6 +228,36 @@ class ClusterGetTest {
   }
 
   @Test
+  void manyReadyCallsShareTasksAndEachKeepsItsResultAndFailure() throws Exception {
+    int n = 3000;
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> parts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      dsk.put(Key.of("inc", i), Task.of(io.tendril.graph.Ops::inc, (long) i));
+      parts.add(Key.of("inc", i));
+    }
+    dsk.put("total", Task.of(GraphOps::sum, parts));
+    assertThat(manager.get(dsk, "total")).isEqualTo((long) n * (n - 1) / 2 + n);
+    long batches = Files.readAllLines(manager.transactionLog()).stream()
+        .filter(l -> l.contains("\"state\":\"SUBMITTED\"") && l.contains(" keys from ")).count();
+    assertThat(batches).as("tasks carrying several calls").isPositive();
+    long tasks = manager.stats().tasksSubmitted();
+    assertThat(tasks).as("fewer tasks than calls").isLessThan(n);
+
+    // One call of a batch throws: the run fails with that call's key and exception.
+    Map<Object, Object> bad = new HashMap<>(dsk);
+    bad.put(Key.of("inc", 1234), Task.of(GraphOps::fail, "call 1234"));
+    assertThatThrownBy(() -> manager.get(bad, "total"))
+        .isInstanceOf(TaskFailedException.class)
+        .satisfies(e -> assertThat(((TaskFailedException) e).key()).isEqualTo(Key.of("inc", 1234)))
+        .hasMessageContaining("call 1234")
+        .hasCauseInstanceOf(RemoteTaskException.class);
+    // With one call per task, the same graph gives the same result.
+    assertThat(manager.get(dsk, "total", GetOptions.defaults().batchCalls(1))).isEqualTo((long) n * (n - 1) / 2 + n);
+    assertThat(manager.stats().tasksSubmitted() - tasks).isGreaterThanOrEqualTo(n + 1);
+  }
+
+  @Test
   void extraFilesAndVariablesReachTheFunctionsThroughTheirLibrary() throws Exception {
     Path settings = Files.createDirectories(dir.resolve("settings"));
     Files.writeString(settings.resolve("threshold.txt"), "7\n");

@@ -51,6 +51,11 @@ public final class GraphOps {
     return b;
   }
 
+  /** Throws an IllegalStateException with the message: a call that fails. */
+  public static long fail(String message) {
+    throw new IllegalStateException(message);
+  }
+
   /** x + 1, after sleeping: a task that is still running when a worker is killed. */
   public static long slowInc(long x) throws InterruptedException {
     Thread.sleep(50);

@@ -15,11 +15,14 @@ import io.tendril.protocol.codec.CodecException;
 import io.tendril.protocol.codec.FunctionDescriptors;
 import io.tendril.protocol.codec.RemoteFailure;
 import io.tendril.protocol.codec.ValueCodec;
+import io.tendril.protocol.wire.BatchedCall;
 import io.tendril.protocol.wire.CallList;
+import io.tendril.protocol.wire.CallResult;
 import io.tendril.protocol.wire.CallTask;
 import io.tendril.protocol.wire.CallValue;
 import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.wire.Mount;
+import io.tendril.protocol.wire.TaskResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,7 +99,7 @@ final class ClusterGet {
   private static final int MIN_WINDOW = 16;
   private final Map<Fn, ByteString> described = new IdentityHashMap<>();
   private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
-  private final Map<Long, Integer> entryOfTask = new HashMap<>();
+  private final Map<Long, int[]> entryOfTask = new HashMap<>();
   private final DeclaredFile[] file;
   private final boolean[] ownFile;
   private final boolean[] shared;
@@ -188,21 +191,29 @@ final class ClusterGet {
       while (running > 0) {
         CommandTask t = nextFinished();
         running--;
-        int id = entryOfTask.remove(t.id());
+        int[] ids = entryOfTask.remove(t.id());
         if (t.resultCode() != ResultCode.SUCCESS) {
-          throw failure(id, t);
+          throw failure(ids[0], t);
         }
-        callsDone++;
-        inline[id] = t.inlineResult();
-        size[id] = t.outputBytes();
-        if (inline[id] != null) {
-          // The result came back in the completion and is on no worker: its file is not needed.
-          manager.undeclare(file[id]);
-          created.remove(file[id]);
-          file[id] = null;
+        List<CallResult> results = t.callResults();
+        for (int i = 0; i < ids.length; i++) {
+          int id = ids[i];
+          CallResult c = results.isEmpty() ? null : results.get(i);
+          if (c != null && c.getResult() != TaskResult.TASK_RESULT_SUCCESS) {
+            throw failure(id, t, c);
+          }
+          callsDone++;
+          inline[id] = c == null ? t.inlineResult() : c.getHasInlineResult() ? c.getInlineResult().toByteArray() : null;
+          size[id] = inline[id] != null ? inline[id].length : t.outputSize(file[id]);
+          if (inline[id] != null) {
+            // The result came back in the completion and is on no worker: its file is not needed.
+            manager.undeclare(file[id]);
+            created.remove(file[id]);
+            file[id] = null;
+          }
+          done(id);
         }
         options.progress().ifPresent(p -> p.update(callsDone, calls));
-        done(id);
         pump();
       }
       Object[] results = new Object[file.length];
@@ -325,41 +336,66 @@ final class ClusterGet {
   private void pump() {
     int window = Math.max(MIN_WINDOW, manager.window());
     while (running < window && !pending.isEmpty()) {
-      Ready r = pending.poll();
-      submit(r.id(), plan.value(r.id()), r.priority());
+      List<Ready> group = new ArrayList<>();
+      group.add(pending.poll());
+      // Calls beyond what the window can hold at once share tasks: each task then carries a
+      // batch, run one call after the other in a library slot, saving a dispatch, a completion and
+      // a library round trip per call. A lone call, or a run with retries, goes alone.
+      int batch = Math.min(options.batchCalls(), (pending.size() + 1) / Math.max(1, window - running));
+      String fn = functionOf(group.get(0).id());
+      while (group.size() < batch && !pending.isEmpty() && options.retries() == 0
+          && functionOf(pending.peek().id()).equals(fn)) {
+        group.add(pending.poll());
+      }
+      submit(group);
     }
   }
 
-  private void submit(int id, Object value, double priority) {
+  private String functionOf(int id) {
+    return plan.value(id) instanceof Task t ? t.fn().functionName() : "list";
+  }
+
+  /** Submits one call, or a batch of calls of one function, as one task. */
+  private void submit(List<Ready> group) {
     Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
     inlineBudget = INLINE_BYTES_PER_CALL;
-    CallTask task;
-    String function;
-    if (value instanceof Task t) {
-      task = encodeTask(id, t, inputs);
-      function = t.fn().functionName();
-    } else {
-      Task identity = Task.ofFunction(Builtins.find("identity").orElseThrow(), List.of(value));
-      task = encodeTask(id, identity, inputs);
-      function = "list";
-    }
-    DeclaredFile out = options.lazyTransfers()
-        ? manager.declareTemp()
-        : manager.declareFile(resultsDirectory().resolve("r" + id), CacheLevel.WORKFLOW);
-    file[id] = out;
-    ownFile[id] = true;
-    created.add(out);
-    FunctionCall.Builder call = FunctionCall.newBuilder().setTask(task).setResultName(RESULT)
+    boolean batch = group.size() > 1;
+    String function = functionOf(group.get(0).id());
+    FunctionCall.Builder call = FunctionCall.newBuilder()
         .addAllAllowedPackages(options.allowedPackages()).setInlineLimit(options.inlineLimit());
     Resources r = options.resourcesFor(function);
-    CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
+    int first = group.get(0).id();
+    CommandTask.Builder b = CommandTask.builder(batch
+            ? "call " + function + " for " + group.size() + " keys from " + Keys.repr(plan.key(first))
+            : "call " + function + " for " + Keys.repr(plan.key(first)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
         .category(function)
-        .priority(priority)
+        .priority(group.get(0).priority())
         .workerChoice(options.workerChoice())
         .maxRetries(options.retries())
-        .output(RESULT, out)
         .onDone(finished::add);
+    int[] ids = new int[group.size()];
+    for (int k = 0; k < group.size(); k++) {
+      int id = group.get(k).id();
+      ids[k] = id;
+      Object value = plan.value(id);
+      Task t = value instanceof Task task ? task
+          : Task.ofFunction(Builtins.find("identity").orElseThrow(), List.of(value));
+      CallTask encoded = encodeTask(id, t, inputs);
+      DeclaredFile out = options.lazyTransfers()
+          ? manager.declareTemp()
+          : manager.declareFile(resultsDirectory().resolve("r" + id), CacheLevel.WORKFLOW);
+      file[id] = out;
+      ownFile[id] = true;
+      created.add(out);
+      String resultName = batch ? RESULT + "/" + k : RESULT;
+      if (batch) {
+        call.addBatch(BatchedCall.newBuilder().setTask(encoded).setResultName(resultName));
+      } else {
+        call.setTask(encoded).setResultName(resultName);
+      }
+      b.output(resultName, out);
+    }
     int i = 0;
     for (DeclaredFile env : classpath) {
       call.addClasspath(env.cacheName());
@@ -373,7 +409,7 @@ final class ClusterGet {
     for (Map.Entry<DeclaredFile, String> in : inputs.entrySet()) {
       b.input(in.getKey(), in.getValue());
     }
-    entryOfTask.put(manager.submit(b.call(call.build()).build()), id);
+    entryOfTask.put(manager.submit(b.call(call.build()).build()), ids);
     running++;
   }
 
@@ -487,6 +523,24 @@ final class ClusterGet {
       throw new TaskFailedException(plan.key(id), "cannot decode the result of key " + Keys.repr(plan.key(id))
           + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The failure of one call of a batch. */
+  private TaskFailedException failure(int id, CommandTask t, CallResult c) {
+    Object key = plan.key(id);
+    if (!c.getFailure().isEmpty()) {
+      RemoteTaskException cause;
+      try {
+        cause = RemoteTaskException.of(RemoteFailure.decode(c.getFailure().toByteArray()));
+      } catch (CodecException e) {
+        return new TaskFailedException(key, "key " + Keys.repr(key) + " failed and its exception could not be read: "
+            + e.getMessage(), e);
+      }
+      return new TaskFailedException(key, "key " + Keys.repr(key) + " failed on worker " + t.worker() + ": "
+          + cause.getMessage(), cause);
+    }
+    return new TaskFailedException(key, "key " + Keys.repr(key) + " failed (" + c.getResult().name()
+        .replace("TASK_RESULT_", "") + ")" + (c.getMessage().isEmpty() ? "" : ": " + c.getMessage()), null);
   }
 
   private TaskFailedException failure(int id, CommandTask t) {

@@ -163,6 +163,18 @@ public final class CommandTask {
     return outcome().inlineResult();
   }
 
+  /** How each call of a batch ended, in order; empty for a single call or a command. */
+  java.util.List<io.tendril.protocol.wire.CallResult> callResults() {
+    TaskOutcome o = outcome;
+    return o == null ? java.util.List.of() : o.callResults();
+  }
+
+  /** The size of an output it left on its worker; 0 if not present or not finished. */
+  long outputSize(DeclaredFile f) {
+    TaskOutcome o = outcome;
+    return o == null || f == null ? 0 : o.outputSizes().getOrDefault(f.cacheName(), 0L);
+  }
+
   /** The bytes of the outputs it made (and of its inline result); 0 before it finished. */
   long outputBytes() {
     TaskOutcome o = outcome;

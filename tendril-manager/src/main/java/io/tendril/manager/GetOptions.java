@@ -56,6 +56,10 @@ public final class GetOptions {
   private final Set<String> allowedPackages = new LinkedHashSet<>();
   private Progress progress;
   private int inlineLimit = DEFAULT_INLINE_LIMIT;
+  private int batchCalls = DEFAULT_BATCH_CALLS;
+
+  /** The most calls one task carries by default. */
+  public static final int DEFAULT_BATCH_CALLS = 64;
 
   /** Results and literals up to this many encoded bytes travel inside messages by default. */
   public static final int DEFAULT_INLINE_LIMIT = 64 * 1024;
@@ -207,6 +211,22 @@ public final class GetOptions {
     return this;
   }
 
+  /**
+   * The most calls of one function a single task may carry (default 64; 1 for one call per task).
+   * When more calls are ready than the manager's window of tasks can hold, ready calls of the same
+   * function share a task: the library runs them one after the other in one slot, and one
+   * dispatch, one library request and one completion serve them all. Each call still has its own
+   * result, its own failure and its own place in lineage. Runs with retries never batch (a retry
+   * would run the calls that succeeded again).
+   */
+  public GetOptions batchCalls(int max) {
+    if (max < 1 || max > 10_000) {
+      throw new IllegalArgumentException("batchCalls must be between 1 and 10000, got " + max);
+    }
+    batchCalls = max;
+    return this;
+  }
+
   /** A listener told of progress as calls finish. */
   public GetOptions progress(Progress listener) {
     progress = Objects.requireNonNull(listener, "listener");
@@ -247,6 +267,10 @@ public final class GetOptions {
 
   Set<String> allowedPackages() {
     return Collections.unmodifiableSet(allowedPackages);
+  }
+
+  int batchCalls() {
+    return batchCalls;
   }
 
   int inlineLimit() {

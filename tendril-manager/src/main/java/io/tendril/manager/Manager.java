@@ -425,6 +425,7 @@ public final class Manager implements AutoCloseable, Scheduler {
       for (WorkerEntry w : core.workers.values()) {
         w.send(io.tendril.protocol.wire.ManagerMessage.newBuilder()
             .setShutdown(io.tendril.protocol.wire.Shutdown.newBuilder().setReason("the manager is closing")).build());
+        w.flush(); // the goodbye goes out before the stream ends, not with the end of the loop's turn
         try {
           w.stream.onCompleted();
         } catch (RuntimeException e) {

@@ -652,6 +652,20 @@ final class ManagerCore {
     }
   }
 
+  /** The size of each output present on the worker, by cache name. */
+  private static Map<String, Long> outputSizes(TaskFinished f) {
+    if (f == null || f.getOutputsCount() == 0) {
+      return Map.of();
+    }
+    Map<String, Long> sizes = new HashMap<>();
+    for (OutputFile o : f.getOutputsList()) {
+      if (o.getPresent()) {
+        sizes.put(o.getCacheName(), o.getSize());
+      }
+    }
+    return sizes;
+  }
+
   /** The bytes of what a task made: its outputs present on the worker, and its inline result. */
   private static long outputBytes(TaskFinished f) {
     if (f == null) {
@@ -814,7 +828,8 @@ final class ManagerCore {
         t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure,
         code == ResultCode.SUCCESS && t.finished != null && t.finished.getHasInlineResult()
             ? t.finished.getInlineResult().toByteArray() : null,
-        outputBytes(t.finished)));
+        outputBytes(t.finished), outputSizes(t.finished),
+        code == ResultCode.SUCCESS && t.finished != null ? t.finished.getCallResultsList() : List.of()));
     if (t.spec.onDone() != null) {
       t.spec.onDone().accept(t.spec);
     } else {

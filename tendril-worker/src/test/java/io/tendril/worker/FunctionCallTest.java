@@ -207,6 +207,44 @@ class FunctionCallTest extends WorkerTestSupport {
   }
 
   @Test
+  void aBatchRunsItsCallsInOrderAndReportsEachAsItEnded() throws Exception {
+    Worker w = startWorker("batch");
+    FakeManager.Connection c = manager.awaitConnection("batch");
+    awaitConnected(w);
+    Fn1<Integer, Integer> inc = CallOps::inc;
+    Fn1<Integer, List<Integer>> range = CallOps::range;
+    Fn1<String, Integer> boom = CallOps::boom;
+    io.tendril.protocol.wire.FunctionCall.Builder call = io.tendril.protocol.wire.FunctionCall.newBuilder()
+        .setInlineLimit(64)
+        .addBatch(io.tendril.protocol.wire.BatchedCall.newBuilder().setTask(task(inc, lit(1))).setResultName("r/0"))
+        .addBatch(io.tendril.protocol.wire.BatchedCall.newBuilder().setTask(task(range, lit(100))).setResultName("r/1"))
+        .addBatch(io.tendril.protocol.wire.BatchedCall.newBuilder().setTask(task(boom, lit("third"))).setResultName("r/2"))
+        .addBatch(io.tendril.protocol.wire.BatchedCall.newBuilder().setTask(task(inc, lit(3))).setResultName("r/3"));
+    RunTask.Builder r = RunTask.newBuilder().setTaskId(1)
+        .setResources(io.tendril.protocol.wire.Resources.newBuilder().setCores(1)).setCall(call);
+    for (int i = 0; i < 4; i++) {
+      r.addOutputs(Messages.output("r/" + i, "batch-" + i));
+    }
+    c.send(r.build());
+    TaskFinished f = c.awaitFinished(1);
+    assertThat(f.getResult()).as(f.getMessage()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(f.getCallResultsList()).extracting(io.tendril.protocol.wire.CallResult::getResult).containsExactly(
+        TaskResult.TASK_RESULT_SUCCESS, TaskResult.TASK_RESULT_SUCCESS, TaskResult.TASK_RESULT_EXCEPTION,
+        TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(ValueCodec.standard().decode(f.getCallResults(0).getInlineResult().toByteArray())).isEqualTo(2);
+    assertThat(f.getCallResults(1).getHasInlineResult()).as("100 numbers exceed 64 bytes").isFalse();
+    assertThat(f.getCallResults(2).getMessage()).contains("IllegalStateException").contains("third");
+    assertThat(f.getCallResults(2).getFailure().isEmpty()).isFalse();
+    assertThat(ValueCodec.standard().decode(f.getCallResults(3).getInlineResult().toByteArray())).isEqualTo(4);
+    assertThat(f.getOutputsList()).extracting(OutputFile::getCacheName, OutputFile::getPresent).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("batch-0", false), org.assertj.core.groups.Tuple.tuple("batch-1", true),
+        org.assertj.core.groups.Tuple.tuple("batch-2", false), org.assertj.core.groups.Tuple.tuple("batch-3", false));
+    assertThat(ValueCodec.standard().decode(Files.readAllBytes(w.workspace().resolve("cache/batch-1"))))
+        .isEqualTo(java.util.stream.IntStream.range(0, 100).boxed().toList());
+    assertThat(Files.exists(w.workspace().resolve("sandbox/t1"))).as("sandbox deleted").isFalse();
+  }
+
+  @Test
   void argumentsAreLiteralsInputFilesNestedListsAndNestedTasks() throws Exception {
     Worker w = startWorker("args");
     FakeManager.Connection c = manager.awaitConnection("args");

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * links followed) with its own header and chunks. The receiving side is {@link EntryReceiver}.
  *
  * <p>Flow control: the sender runs on a thread of its own, never on the call's callback thread, and
- * waits whenever the call is not ready; gRPC's on-ready callback wakes it. So at most one chunk
- * and gRPC's small outbound buffer are held per transfer, whatever the file size. A receiver that
+ * waits whenever the call is not ready (more than {@link #READY_THRESHOLD_BYTES} wait in gRPC's
+ * outbound buffer); gRPC's on-ready callback wakes it. So at most a few chunks are held per
+ * transfer, whatever the file size. A receiver that
  * takes nothing for {@link #STALL_TIME} is dropped.
  *
  * <p>Created by a transfer server (the worker's and the manager's) inside each call, where the
@@ -34,6 +35,9 @@ import java.util.stream.Stream;
 public final class EntrySender {
   /** How long the receiver may accept nothing before the transfer is abandoned. */
   public static final Duration STALL_TIME = Duration.ofSeconds(120);
+
+  /** Bytes gRPC may hold for a transfer before the sender waits: four chunks. */
+  static final int READY_THRESHOLD_BYTES = 4 * Protocol.CHUNK_BYTES;
 
   private final ServerCallStreamObserver<FileChunk> call;
   private final Object ready = new Object();
@@ -45,6 +49,10 @@ public final class EntrySender {
    */
   public EntrySender(ServerCallStreamObserver<FileChunk> call) {
     this.call = call;
+    // Ready while less than a few chunks wait in gRPC's outbound buffer: reading the next chunk
+    // overlaps with writing the last ones, instead of each chunk waiting for the one before it
+    // to reach the socket (gRPC's default threshold is 32 KiB, below one chunk).
+    call.setOnReadyThreshold(READY_THRESHOLD_BYTES);
     call.setOnReadyHandler(this::wake);
     call.setOnCancelHandler(this::wake);
   }

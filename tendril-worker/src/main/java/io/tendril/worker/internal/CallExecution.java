@@ -3,6 +3,7 @@ package io.tendril.worker.internal;
 import com.google.protobuf.ByteString;
 import io.tendril.protocol.codec.CodecException;
 import io.tendril.protocol.codec.RemoteFailure;
+import io.tendril.protocol.wire.CallResult;
 import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.wire.LibraryReply;
 import io.tendril.protocol.wire.LibraryRequest;
@@ -126,7 +127,8 @@ final class CallExecution implements Execution {
           .setSandboxAbsent(box == null)
           .setTask(call.getTask())
           .setResultName(call.getResultName())
-          .setInlineLimit(spec.getOutputsCount() == 1 ? call.getInlineLimit() : 0)
+          .setInlineLimit(spec.getOutputsCount() == 1 || call.getBatchCount() > 0 ? call.getInlineLimit() : 0)
+          .addAllBatch(call.getBatchList())
           .addAllAllowedPackages(call.getAllowedPackagesList());
       Optional<Library.Call> c;
       try {
@@ -214,6 +216,9 @@ final class CallExecution implements Execution {
     switch (reply.getOutcome()) {
       case LIBRARY_OUTCOME_SUCCESS -> {
         done.setExitCode(0);
+        if (spec.getCall().getBatchCount() > 0) {
+          return batchOutcome(reply, box, done);
+        }
         if (reply.getHasInlineResult()) {
           done.setInlineResult(reply.getInlineResult()).setHasInlineResult(true);
           for (OutputSpec out : spec.getOutputsList()) {
@@ -245,6 +250,64 @@ final class CallExecution implements Execution {
             "the library answered with an unknown outcome " + reply.getOutcomeValue());
       }
     }
+  }
+
+  /**
+   * The TaskFinished of a batch that ran: one CallResult per call, in order; each result that came
+   * inline is reported so with its output not present, each written result is moved into the
+   * cache, and a call that threw or could not run leaves its output not present. The task is a
+   * success whatever its calls did: the manager reads each call's result.
+   */
+  private TaskFinished.Builder batchOutcome(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
+    List<io.tendril.protocol.wire.BatchedCall> calls = spec.getCall().getBatchList();
+    if (reply.getBatchCount() != calls.size()) {
+      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "the library answered " + reply.getBatchCount()
+          + " of the batch's " + calls.size() + " calls");
+    }
+    java.util.Map<String, OutputSpec> outputs = new java.util.HashMap<>();
+    for (OutputSpec out : spec.getOutputsList()) {
+      outputs.put(out.getSandboxName(), out);
+    }
+    Sandbox made = null;
+    try {
+      for (int i = 0; i < calls.size(); i++) {
+        LibraryReply r = reply.getBatch(i);
+        OutputSpec out = outputs.get(calls.get(i).getResultName());
+        CallResult.Builder c = CallResult.newBuilder().setWallTimeNs(r.getWallTimeNs());
+        boolean stored = false;
+        switch (r.getOutcome()) {
+          case LIBRARY_OUTCOME_SUCCESS -> {
+            c.setResult(TaskResult.TASK_RESULT_SUCCESS);
+            if (r.getHasInlineResult()) {
+              c.setInlineResult(r.getInlineResult()).setHasInlineResult(true);
+            } else if (out != null) {
+              if (box == null && made == null) {
+                made = Sandbox.adopt(sandboxDir, cache.dir());
+              }
+              String problem = TaskFiles.collectOutput(spec, out, box != null ? box : made, cache, done);
+              stored = true;
+              if (problem != null) {
+                c.setResult(TaskResult.TASK_RESULT_OUTPUT_MISSING).setMessage(problem);
+              }
+            }
+          }
+          case LIBRARY_OUTCOME_EXCEPTION -> c.setResult(TaskResult.TASK_RESULT_EXCEPTION)
+              .setFailure(r.getFailure()).setMessage(summary(r.getFailure()));
+          default -> c.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage(r.getError());
+        }
+        if (!stored && out != null) {
+          done.addOutputs(OutputFile.newBuilder().setSandboxName(out.getSandboxName()).setCacheName(out.getCacheName()));
+        }
+        done.addCallResults(c);
+      }
+    } catch (IOException e) {
+      return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "the batch's results were not written: " + e.getMessage());
+    } finally {
+      if (made != null) {
+        made.close();
+      }
+    }
+    return end(done, TaskResult.TASK_RESULT_SUCCESS, "");
   }
 
   /** "{@code <exception class>: <message>}" of an encoded failure. */

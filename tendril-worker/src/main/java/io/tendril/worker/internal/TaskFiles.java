@@ -63,25 +63,40 @@ final class TaskFiles {
   static List<String> collectOutputs(RunTask spec, Sandbox box, WorkerCache cache, TaskFinished.Builder done) {
     List<String> problems = new ArrayList<>();
     for (OutputSpec out : spec.getOutputsList()) {
-      OutputFile.Builder f = OutputFile.newBuilder().setSandboxName(out.getSandboxName())
-          .setCacheName(out.getCacheName());
-      try {
-        Optional<Sandbox.Output> found = box.output(out.getSandboxName());
-        if (found.isEmpty()) {
-          problems.add("output '" + out.getSandboxName() + "' was not created");
-        } else {
-          CacheLevel level = CacheLevel.fromWire(out.getLevel());
-          long size = found.get().copy()
-              ? cache.copyIn(found.get().path(), out.getCacheName(), level)
-              : cache.moveIn(found.get().path(), out.getCacheName(), level);
-          f.setPresent(true).setSize(size);
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
-        problems.add(e.getMessage());
+      String problem = collectOutput(spec, out, box, cache, done);
+      if (problem != null) {
+        problems.add(problem);
       }
-      done.addOutputs(f);
     }
     return problems;
+  }
+
+  /**
+   * Moves (or copies) one output into the cache and reports it in {@code done}, present or not.
+   *
+   * @return what went wrong, or null if it is present
+   */
+  static String collectOutput(RunTask spec, OutputSpec out, Sandbox box, WorkerCache cache,
+      TaskFinished.Builder done) {
+    OutputFile.Builder f = OutputFile.newBuilder().setSandboxName(out.getSandboxName())
+        .setCacheName(out.getCacheName());
+    String problem = null;
+    try {
+      Optional<Sandbox.Output> found = box.output(out.getSandboxName());
+      if (found.isEmpty()) {
+        problem = "output '" + out.getSandboxName() + "' was not created";
+      } else {
+        CacheLevel level = CacheLevel.fromWire(out.getLevel());
+        long size = found.get().copy()
+            ? cache.copyIn(found.get().path(), out.getCacheName(), level)
+            : cache.moveIn(found.get().path(), out.getCacheName(), level);
+        f.setPresent(true).setSize(size);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
+      problem = e.getMessage();
+    }
+    done.addOutputs(f);
+    return problem;
   }
 }

@@ -212,14 +212,28 @@ final class TaskScheduler {
     if (!t.getCommand().isEmpty()) {
       return "a function call must not also have a command";
     }
-    if (!Protocol.isSafeSandboxName(call.getResultName())) {
-      return "the call's result name '" + call.getResultName() + "' is not a safe sandbox name";
-    }
-    if (t.getOutputsList().stream().noneMatch(o -> o.getSandboxName().equals(call.getResultName()))) {
-      return "the call's result '" + call.getResultName() + "' is not one of the task's outputs";
-    }
-    if (!t.getCall().hasTask()) {
-      return "the call has no task";
+    if (call.getBatchCount() > 0) {
+      for (io.tendril.protocol.wire.BatchedCall b : call.getBatchList()) {
+        if (!Protocol.isSafeSandboxName(b.getResultName())) {
+          return "a batched call's result name '" + b.getResultName() + "' is not a safe sandbox name";
+        }
+        if (t.getOutputsList().stream().noneMatch(o -> o.getSandboxName().equals(b.getResultName()))) {
+          return "a batched call's result '" + b.getResultName() + "' is not one of the task's outputs";
+        }
+        if (!b.hasTask()) {
+          return "a batched call has no task";
+        }
+      }
+    } else {
+      if (!Protocol.isSafeSandboxName(call.getResultName())) {
+        return "the call's result name '" + call.getResultName() + "' is not a safe sandbox name";
+      }
+      if (t.getOutputsList().stream().noneMatch(o -> o.getSandboxName().equals(call.getResultName()))) {
+        return "the call's result '" + call.getResultName() + "' is not one of the task's outputs";
+      }
+      if (!t.getCall().hasTask()) {
+        return "the call has no task";
+      }
     }
     for (String entry : call.getClasspathList()) {
       if (!Protocol.isValidCacheName(entry)) {

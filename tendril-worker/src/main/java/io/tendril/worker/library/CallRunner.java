@@ -53,6 +53,9 @@ final class CallRunner {
    * @return its reply, with the call id, outcome and measurements set
    */
   LibraryReply run(LibraryRequest request) {
+    if (request.getBatchCount() > 0) {
+      return runBatch(request);
+    }
     long wallStart = System.nanoTime();
     long cpuStart = cpuNow();
     LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId());
@@ -76,6 +79,22 @@ final class CallRunner {
       // A fault of the library's own code: report it on this call rather than leave the call hanging.
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR)
           .setError("the library failed running function " + CallEvaluator.nameOf(request.getTask()) + ": " + e);
+    }
+    return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart)).build();
+  }
+
+  /**
+   * Runs the calls of a batch one after the other, each as a request of its own in the batch's
+   * sandbox, and answers with one reply per call; the batch itself succeeds.
+   */
+  private LibraryReply runBatch(LibraryRequest request) {
+    long wallStart = System.nanoTime();
+    long cpuStart = cpuNow();
+    LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId())
+        .setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS);
+    LibraryRequest.Builder one = request.toBuilder().clearBatch().clearCallId();
+    for (io.tendril.protocol.wire.BatchedCall c : request.getBatchList()) {
+      reply.addBatch(run(one.setTask(c.getTask()).setResultName(c.getResultName()).build()));
     }
     return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart)).build();
   }
