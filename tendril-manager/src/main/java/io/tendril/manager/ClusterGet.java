@@ -109,6 +109,8 @@ final class ClusterGet {
   /** Encoded results small enough to travel inside messages (call results and literals), by entry. */
   private final byte[][] inline;
   private final Set<DeclaredFile> created = new LinkedHashSet<>();
+  /** Function names whose category got the run's resources mode. */
+  private final Set<String> categoriesSet = new java.util.HashSet<>();
   private Path resultsDirectory;
   private int calls;
   private int callsDone;
@@ -350,6 +352,9 @@ final class ClusterGet {
     created.add(out);
     FunctionCall.Builder call = FunctionCall.newBuilder().setTask(task).setResultName(RESULT)
         .addAllAllowedPackages(options.allowedPackages()).setInlineLimit(options.inlineLimit());
+    if (options.resourcesMode().isPresent() && categoriesSet.add(function)) {
+      manager.category(function).mode(options.resourcesMode().get());
+    }
     Resources r = options.resourcesFor(function);
     CommandTask.Builder b = CommandTask.builder("call " + function + " for " + Keys.repr(plan.key(id)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
