@@ -14,6 +14,7 @@ import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import io.tendril.manager.ManagerStats;
 import io.tendril.protocol.auth.SharedSecret;
+import io.tendril.manager.resources.ResourcesMode;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -104,6 +105,11 @@ final class GetCommand implements Callable<Integer> {
       description = "Show a progress bar on stderr when it is a terminal and the run is long (default: on).")
   boolean progress;
 
+  @Option(names = "--resources-mode", paramLabel = "MODE",
+      description = "With --workers or --port: the mode of each function's category, fixed, max, \"min waste\" "
+          + "or \"max throughput\" (default: fixed). See docs/allocation.md.")
+  String resourcesMode;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -121,13 +127,17 @@ final class GetCommand implements Callable<Integer> {
       }
     }
     try {
+      if (resourcesMode != null && workers == null && port == null) {
+        throw new UsageException("--resources-mode applies to runs on workers: add --workers N (or --port P)");
+      }
+      ResourcesMode mode = resourcesMode == null ? null : parseMode(resourcesMode);
       Object requested = requestedKeys();
       LocalScheduler local = scheduler();
       ClassLoader loader = classLoader();
       Map<Object, Object> dsk = GraphJson.read(graphFile, new FunctionResolver(loader));
       Map<?, ?> graph = optimized(dsk, requested);
       if (workers != null || port != null) {
-        out.println(Json.write(onWorkers(graph, requested, err)));
+        out.println(Json.write(onWorkers(graph, requested, mode, err)));
         out.flush();
         return ExitCodes.OK;
       }
@@ -161,7 +171,8 @@ final class GetCommand implements Callable<Integer> {
    * workers, or external workers joining at {@code --port}. User functions from {@code
    * --classpath} travel to the workers; a summary line on stderr tells how much moved.
    */
-  private Object onWorkers(Map<?, ?> graph, Object requested, PrintWriter err) throws IOException {
+  private Object onWorkers(Map<?, ?> graph, Object requested, ResourcesMode mode, PrintWriter err)
+      throws IOException {
     int n = workers == null ? 0 : workers;
     if (n < 0) {
       throw new UsageException("--workers must be 0 or more, got " + n);
@@ -178,6 +189,9 @@ final class GetCommand implements Callable<Integer> {
     Path run = runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("tendril-get-");
     ManagerOptions options = builder.runDirectory(run).build();
     GetOptions get = GetOptions.defaults().environment(classpathEntries());
+    if (mode != null) {
+      get.resourcesMode(mode);
+    }
     if (progress && ProgressBar.stderrIsTerminal()) {
       get.progress((done, total) -> {
         if (done == total || done % 100 == 0) {
@@ -203,6 +217,14 @@ final class GetCommand implements Callable<Integer> {
           bytes(s.bytesReceivedByManager()));
       err.flush();
       return result;
+    }
+  }
+
+  private static ResourcesMode parseMode(String name) {
+    try {
+      return ResourcesMode.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--resources-mode: " + e.getMessage());
     }
   }
 

@@ -59,10 +59,31 @@ final class LocalWorkers implements AutoCloseable {
    * @return the running workers
    */
   static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password) {
+    return start(count, port, runDirectory, prefix, password, 0, 0);
+  }
+
+  /**
+   * Starts {@code count} workers of a given size, for tests and benchmarks of allocation.
+   *
+   * @param count how many, at least 1
+   * @param port the manager's port on 127.0.0.1
+   * @param runDirectory where their workspaces and logs go
+   * @param prefix the id prefix
+   * @param password the password file given to the manager, or null for none
+   * @param cores cores each worker reports; 0 for an equal share of this machine's
+   * @param memoryMb memory each worker reports, in MB; 0 for an equal share of this machine's
+   * @return the running workers
+   */
+  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password, int cores,
+      long memoryMb) {
     LocalWorkers w = new LocalWorkers();
     Runtime.getRuntime().addShutdownHook(w.hook);
-    int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / count);
-    long memoryMb = Math.max(256, physicalMemoryMb() / count);
+    if (cores <= 0) {
+      cores = Math.max(1, Runtime.getRuntime().availableProcessors() / count);
+    }
+    if (memoryMb <= 0) {
+      memoryMb = Math.max(256, physicalMemoryMb() / count);
+    }
     String java = ProcessHandle.current().info().command().orElse("java");
     String classPath = System.getProperty("java.class.path");
     try {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Runs task graphs and controls how they run.",
-    subcommands = {GetCommand.class, RunCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GetCommand.class, RunCommand.class, StatusCommand.class, WorkerCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

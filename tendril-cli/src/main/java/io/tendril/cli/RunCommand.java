@@ -7,6 +7,7 @@ import io.tendril.manager.MakeflowRunner;
 import io.tendril.manager.makeflow.Makeflow;
 import io.tendril.manager.makeflow.MakeflowException;
 import io.tendril.manager.makeflow.Workflow;
+import io.tendril.manager.resources.ResourcesMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
           + "(default: no password).")
   Path password;
 
+  @Option(names = "--resources-mode", paramLabel = "MODE",
+      description = "How the rules' categories choose resources: fixed (the default: as declared), max, "
+          + "\"min waste\" or \"max throughput\" (learned from measurements; a rule that exceeds its allocation "
+          + "is retried with the category's CORES, MEMORY, DISK). See docs/allocation.md.")
+  String resourcesMode;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -72,6 +79,15 @@ final class RunCommand implements Callable<Integer> {
     if (workers < 0) {
       err.println("tendril: --workers must be 0 or more, got " + workers);
       return ExitCodes.BAD_INPUT;
+    }
+    ResourcesMode mode = null;
+    if (resourcesMode != null) {
+      try {
+        mode = ResourcesMode.parse(resourcesMode);
+      } catch (IllegalArgumentException e) {
+        err.println("tendril: --resources-mode: " + e.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
     }
     Workflow workflow;
     try {
@@ -106,8 +122,11 @@ final class RunCommand implements Callable<Integer> {
       if (workers == 0) {
         err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
       }
-      MakeflowRunner.Outcome outcome =
-          new MakeflowRunner(manager, workflow, dir, line -> err.println("tendril: " + line)).run();
+      MakeflowRunner runner = new MakeflowRunner(manager, workflow, dir, line -> err.println("tendril: " + line));
+      if (mode != null) {
+        runner.resourcesMode(mode);
+      }
+      MakeflowRunner.Outcome outcome = runner.run();
       ManagerStats s = manager.stats();
       double seconds = (System.nanoTime() - start) / 1e9;
       out.printf("%d rules: %d succeeded, %d failed, %d skipped in %.1f s; %d workers; "

@@ -189,6 +189,18 @@ class GetCommandTest {
   }
 
   @Test
+  void aResourcesModeNeedsWorkersAndAKnownName() throws IOException {
+    Path g = file("g.json", GRAPH);
+    Run local = tendril("get", g.toString(), "z", "--resources-mode", "max");
+    assertThat(local.exit).isEqualTo(2);
+    assertThat(local.err).contains("--resources-mode applies to runs on workers");
+    Run bad = tendril("get", g.toString(), "z", "--workers", "1", "--resources-mode", "min wastes");
+    assertThat(bad.exit).isEqualTo(2);
+    assertThat(bad.err).contains("unknown resources mode 'min wastes': accepted modes are 'fixed', 'max', "
+        + "'min waste', 'max throughput'");
+  }
+
+  @Test
   void realProcessExitCodesAndStreams() throws Exception {
     Path g = file("g.json", GRAPH);
     String java = ProcessHandle.current().info().command().orElse("java");

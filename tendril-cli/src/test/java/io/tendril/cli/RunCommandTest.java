@@ -64,6 +64,51 @@ class RunCommandTest {
   }
 
   @Test
+  void aCategorysResourcesAreItsMaximumAndTheModeComesFromTheCommandLine() throws Exception {
+    Files.writeString(dir.resolve("flow.makeflow"), """
+        CATEGORY=sim
+        MEMORY=300
+
+        a.txt:
+        \techo a > a.txt
+
+        b.txt:
+        MEMORY=200
+        \techo b > b.txt
+        """);
+    Run r = tendril("run", dir.resolve("flow.makeflow").toString(), "--workers", "1", "--resources-mode", "MIN-waste");
+    assertThat(r.exit).as(r.err + r.out).isZero();
+    String log = Files.readString(dir.resolve("flow.makeflow.tendril").resolve("transactions.jsonl"));
+    // The category's MEMORY is its maximum; the rule's own MEMORY is declared on its task.
+    assertThat(log).contains("\"type\":\"category\",\"event\":\"configure\",\"category\":\"sim\",\"mode\":\"min waste\"")
+        .contains("\"max_memory_mb\":300").contains("\"memory_mb\":300").contains("\"memory_mb\":200");
+    Run status = tendril("status", dir.resolve("flow.makeflow.tendril").toString());
+    assertThat(status.exit).as(status.err).isZero();
+    assertThat(status.out).contains("category sim (min waste): 2 done, 0 running, 0 waiting")
+        .containsPattern("memory +[0-9]+( MB)? +- +300 MB");
+  }
+
+  @Test
+  void aBadResourcesModeIsRefusedWithTheAcceptedOnes() throws Exception {
+    Files.writeString(dir.resolve("flow.makeflow"), "a.txt:\n\techo a > a.txt\n");
+    Run r = tendril("run", dir.resolve("flow.makeflow").toString(), "--resources-mode", "greedy");
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains("--resources-mode: unknown resources mode 'greedy': accepted modes are 'fixed', "
+        + "'max', 'min waste', 'max throughput'");
+    assertThat(dir.resolve("a.txt")).doesNotExist();
+  }
+
+  @Test
+  void statusNeedsARunDirectory() {
+    Run none = tendril("status", dir.resolve("nowhere").toString());
+    assertThat(none.exit).isEqualTo(2);
+    assertThat(none.err).contains("no transaction log at");
+    Run remote = tendril("status", "localhost:9123");
+    assertThat(remote.exit).isEqualTo(2);
+    assertThat(remote.err).contains("HOST:PORT is not available yet");
+  }
+
+  @Test
   void aFailedRuleStopsItsDependentsAndNamesItself() throws Exception {
     Files.writeString(dir.resolve("flow.makeflow"), """
         good.txt:

@@ -112,6 +112,8 @@ final class ClusterGet {
   /** Encoded results small enough to travel inside messages (call results and literals), by entry. */
   private final byte[][] inline;
   private final Set<DeclaredFile> created = new LinkedHashSet<>();
+  /** Function names whose category got the run's resources mode. */
+  private final Set<String> categoriesSet = new java.util.HashSet<>();
   private Path resultsDirectory;
   private int calls;
   private int callsDone;
@@ -363,6 +365,9 @@ final class ClusterGet {
     String function = functionOf(group.get(0).id());
     FunctionCall.Builder call = FunctionCall.newBuilder()
         .addAllAllowedPackages(options.allowedPackages()).setInlineLimit(options.inlineLimit());
+    if (options.resourcesMode().isPresent() && categoriesSet.add(function)) {
+      manager.category(function).mode(options.resourcesMode().get());
+    }
     Resources r = options.resourcesFor(function);
     int first = group.get(0).id();
     CommandTask.Builder b = CommandTask.builder(batch

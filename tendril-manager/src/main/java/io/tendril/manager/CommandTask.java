@@ -1,6 +1,5 @@
 package io.tendril.manager;
 
-import io.tendril.protocol.wire.FunctionCall;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import io.tendril.protocol.wire.FunctionCall;
@@ -96,12 +95,19 @@ public final class CommandTask {
     return env;
   }
 
-  /** Declared resources; none declared means the task takes a whole worker. */
+  /**
+   * Declared resources; zero amounts are not declared. Declared amounts are given exactly and never
+   * changed; the others come from the task's category ({@link Manager#category}), else a share of
+   * the worker; a task with nothing from either takes a whole worker.
+   */
   public Resources resources() {
     return resources;
   }
 
-  /** The category (default {@code "default"}). */
+  /**
+   * The category (default {@code "default"}): tasks of a category share its resource settings and
+   * what it learns from their measurements ({@link Manager#category}).
+   */
   public String category() {
     return category;
   }
@@ -246,6 +252,32 @@ public final class CommandTask {
     return outcome().timings();
   }
 
+  /**
+   * What the worker measured of the last attempt: wall and CPU time, peak memory and disk, cores,
+   * processes, bytes read and written (see {@link MeasuredResources}); empty if no attempt reached
+   * its end on a worker (cancelled before it ran, an input that could not be had).
+   */
+  public Optional<MeasuredResources> measured() {
+    return Optional.ofNullable(outcome().measured());
+  }
+
+  /**
+   * What the last attempt was given on its worker: the task's declared amounts, its category's
+   * for the rest, and a share of the worker for what neither gave (docs/allocation.md); {@link
+   * Resources#NONE} if no attempt was dispatched.
+   */
+  public Resources allocated() {
+    return outcome().allocated();
+  }
+
+  /**
+   * How many attempts exceeded their allocation and were retried with a larger one, by the
+   * task's category (these spend none of {@link #maxRetries()}).
+   */
+  public int exhaustionRetries() {
+    return outcome().exhaustionRetries();
+  }
+
   @Override
   public String toString() {
     return "task " + id + " (" + command + ")";
@@ -356,7 +388,7 @@ public final class CommandTask {
       return this;
     }
 
-    /** The category the task belongs to. */
+    /** The category the task belongs to (default {@code "default"}); see {@link Manager#category}. */
     public Builder category(String name) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("category must be a non-empty name");

@@ -1,5 +1,6 @@
 package io.tendril.manager;
 
+import io.tendril.manager.resources.ResourcesMode;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class GetOptions {
   private final Set<String> allowedPackages = new LinkedHashSet<>();
   private Progress progress;
   private int inlineLimit = DEFAULT_INLINE_LIMIT;
+  private ResourcesMode resourcesMode;
   private int batchCalls = DEFAULT_BATCH_CALLS;
 
   /** The most calls one task carries by default. */
@@ -98,6 +100,23 @@ public final class GetOptions {
    */
   public GetOptions functionResources(String functionName, double cores, long memoryMb, long diskMb, int gpus) {
     functionResources.put(Objects.requireNonNull(functionName, "functionName"), checked(cores, memoryMb, diskMb, gpus));
+    return this;
+  }
+
+  /**
+   * The resources mode of the categories of this run's calls: each function's calls form the
+   * category named after the function ({@link io.tendril.graph.Fn#functionName()}), and this sets
+   * its mode as {@link Manager#category}{@code (name).mode(mode)} would before its first call is
+   * submitted (default: leave each category's mode as it is, {@link ResourcesMode#FIXED} unless
+   * configured). The categories record every call's measurements either way ({@link
+   * Manager#categories()}). Calls run inside their library and report only wall and CPU time, no
+   * memory or disk peaks, so an automatic mode has nothing to learn for memory or disk (those
+   * come from the category's maximum, if any, else a share of the worker) and the cores it learns
+   * never replace the cores a call declares (1 by default); nothing is enforced on a call, so no
+   * call ends in resource exhaustion. See docs/allocation.md.
+   */
+  public GetOptions resourcesMode(ResourcesMode mode) {
+    resourcesMode = Objects.requireNonNull(mode, "resources mode");
     return this;
   }
 
@@ -235,6 +254,10 @@ public final class GetOptions {
 
   Resources resourcesFor(String functionName) {
     return functionResources.getOrDefault(functionName, resources);
+  }
+
+  Optional<ResourcesMode> resourcesMode() {
+    return Optional.ofNullable(resourcesMode);
   }
 
   int retries() {

@@ -4,6 +4,7 @@ import io.tendril.manager.makeflow.FileRef;
 import io.tendril.manager.makeflow.MakeflowException;
 import io.tendril.manager.makeflow.Rule;
 import io.tendril.manager.makeflow.Workflow;
+import io.tendril.manager.resources.ResourcesMode;
 import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Resources;
 import java.io.IOException;
@@ -28,6 +29,13 @@ import java.util.function.Consumer;
  * directory as Makeflow does. A rule is submitted as soon as every rule it depends on succeeded;
  * a failed rule stops its dependents (transitively) while independent rules go on. {@code LOCAL}
  * rules run on this machine, in the working directory. Called by {@code tendril run}.
+ *
+ * <p>Resources follow Makeflow: the {@code CORES}, {@code MEMORY}, {@code DISK} and {@code GPUS} of
+ * a category ({@link Workflow#categoryResources()}) become the maximum of the manager's category of
+ * that name, and a rule's task declares only the amounts the rule sets itself ({@link
+ * Rule#ownResources()}). In the default mode, {@code fixed}, every task gets its category's amounts
+ * with its own over them, exactly as declared; in an automatic mode ({@link #resourcesMode}) the
+ * category's amounts are the most its tasks get while it learns what they need.
  */
 public final class MakeflowRunner {
   /**
@@ -50,6 +58,7 @@ public final class MakeflowRunner {
   private final Consumer<String> progress;
   /** Files made by rules, declared once: a later rule reading one gets it from the worker that made it. */
   private final Map<String, DeclaredFile> produced = new HashMap<>();
+  private ResourcesMode resourcesMode;
 
   /**
    * Prepares a run.
@@ -67,6 +76,18 @@ public final class MakeflowRunner {
   }
 
   /**
+   * Sets the mode of every category of the workflow's rules (default: leave each category's mode
+   * as configured on the manager, {@link ResourcesMode#FIXED} unless configured).
+   *
+   * @param mode the mode
+   * @return this runner
+   */
+  public MakeflowRunner resourcesMode(ResourcesMode mode) {
+    this.resourcesMode = java.util.Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /**
    * Runs the workflow to the end.
    *
    * @return what succeeded, failed and was skipped
@@ -74,6 +95,7 @@ public final class MakeflowRunner {
    */
   public Outcome run() throws MakeflowException {
     workflow.validate(workDir);
+    configureCategories();
     List<Rule> rules = workflow.rules();
     Map<Rule, Integer> waiting = new HashMap<>();
     Map<Long, Rule> byTask = new HashMap<>();
@@ -139,6 +161,26 @@ public final class MakeflowRunner {
     return new Outcome(succeeded, failed, skipped);
   }
 
+  /** Gives each category of a rule that runs on a worker its Makeflow resources as its maximum, and the mode. */
+  private void configureCategories() {
+    Set<String> used = new LinkedHashSet<>();
+    for (Rule r : workflow.rules()) {
+      if (!r.local()) {
+        used.add(r.category());
+      }
+    }
+    for (String name : used) {
+      Resources max = workflow.categoryResources().getOrDefault(name, Resources.NONE);
+      Category c = manager.category(name);
+      if (!max.isNone()) {
+        c.max(max);
+      }
+      if (resourcesMode != null) {
+        c.mode(resourcesMode);
+      }
+    }
+  }
+
   private Set<Rule> descendants(Rule r) {
     Set<Rule> out = new LinkedHashSet<>();
     List<Rule> stack = new ArrayList<>(workflow.dependents(r));
@@ -185,7 +227,7 @@ public final class MakeflowRunner {
       b.output(t.sandboxName(), out);
     }
     r.environment().forEach(b::env);
-    Resources res = r.resources();
+    Resources res = r.ownResources();
     b.cores(res.cores()).memoryMb(res.memoryMb()).diskMb(res.diskMb()).gpus(res.gpus());
     byTask.put(manager.submit(b.build()), r);
   }

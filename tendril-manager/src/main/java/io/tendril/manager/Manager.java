@@ -409,6 +409,34 @@ public final class Manager implements AutoCloseable, Scheduler {
     });
   }
 
+  /**
+   * The category named {@code name}, to configure: its mode, maximum, minimum, first guess and
+   * how many of its tasks may run at once. Tasks belong to {@code "default"} unless they name
+   * another; a function call of {@link #get} belongs to its function's category. A category that
+   * was never configured is {@link io.tendril.manager.resources.ResourcesMode#FIXED} with nothing
+   * declared: its tasks get what they declare.
+   *
+   * @param name the category's name, not blank
+   * @return a handle whose setters apply at once, from any thread
+   */
+  public Category category(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a category needs a non-empty name, e.g. \"default\"");
+    }
+    return new Category(name, (n, change) -> {
+      requireOpen();
+      return loop.call(() -> core.configureCategory(n, change));
+    });
+  }
+
+  /**
+   * A snapshot of every category configured or named by a task: settings, tasks done, running and
+   * waiting, the largest peaks measured, and the first allocation in effect.
+   */
+  public java.util.List<CategorySummary> categories() {
+    return loop.call(core::categorySummaries);
+  }
+
   /** A snapshot of the manager's counters. */
   public ManagerStats stats() {
     return loop.call(() -> core.stats(transfers.bytesSent.get()));

@@ -1,5 +1,7 @@
 package io.tendril.manager;
 
+import io.tendril.manager.resources.CategorySpec;
+import io.tendril.manager.resources.ResourceKind;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import io.tendril.protocol.wire.CacheUpdate;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.UnaryOperator;
 
 /**
  * All scheduling state of a manager and the handlers that change it: tasks and their lifecycle,
@@ -37,12 +40,14 @@ import java.util.concurrent.BlockingQueue;
  * priority queue of tasks whose inputs can all be had; {@code waitingOn}, tasks waiting for a temp
  * file to exist, by its cache name; {@code consumers}, active tasks by input cache name (to know
  * whether a lost temp is still needed); {@code workers} by id, with {@code withRoom} and {@code
- * idle} subsets for dispatch; {@code files} by cache name.
+ * idle} subsets for dispatch; {@code files} by cache name; {@code categories}, what each category
+ * learned and the ready tasks it holds back at its maxConcurrent ({@link Categories}).
  */
 final class ManagerCore {
   private static final byte[] NO_BYTES = new byte[0];
   final Knobs knobs = new Knobs();
   final TransactionLog log;
+  final Categories categories;
   final Staging staging = new Staging(this);
   private final String name;
   private final BlockingQueue<CommandTask> completed;
@@ -92,6 +97,7 @@ final class ManagerCore {
     this.name = name;
     this.tokens = tokens;
     this.log = log;
+    this.categories = new Categories(log);
     this.completed = completed;
     this.retriever = retriever;
     this.ids = ids;
@@ -256,6 +262,10 @@ final class ManagerCore {
         readyOrWait(t);
         continue;
       }
+      if (!categories.admitOrHold(t)) {
+        continue; // back in the ready queue when a task of its category ends
+      }
+      t.request = categories.request(t);
       WorkerEntry w = chooseWorker(t);
       if (w == null) {
         skipped.add(t);
@@ -363,17 +373,17 @@ final class ManagerCore {
     return chosen;
   }
 
-  /** Whether a worker has room for a task now: idle for a task declaring nothing, else free room. */
+  /** Whether a worker has room for a task now: idle for a task requesting nothing, else free room. */
   static boolean fitsNow(TaskEntry t, WorkerEntry w) {
-    return t.spec.resources().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
+    return t.request.request().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
   }
 
   private boolean fits(TaskEntry t, WorkerEntry w, boolean ahead) {
     if (!ahead) {
       return fitsNow(t, w);
     }
-    // A task without declared resources wants a whole worker: never queue it behind another.
-    return !t.spec.resources().isNone() && w.prefetched < prefetchLimit(w) && allocation(t, w).fitsIn(w.total);
+    // A task requesting nothing wants a whole worker: never queue it behind another.
+    return !t.request.request().isNone() && w.prefetched < prefetchLimit(w) && allocation(t, w).fitsIn(w.total);
   }
 
   private int prefetchLimit(WorkerEntry w) {
@@ -381,12 +391,13 @@ final class ManagerCore {
   }
 
   /**
-   * TaskVine's allocation rule: nothing declared takes the whole worker; otherwise the declared
-   * amounts, and for each undeclared one the same share of the worker as the largest declared share
-   * (cores rounded up to whole cores), GPUs only when asked.
+   * TaskVine's allocation rule applied to the task's request (what it declared, filled in by its
+   * category): nothing requested takes the whole worker; otherwise the requested amounts, and for
+   * each one left out the same share of the worker as the largest requested share (cores rounded
+   * up to whole cores), GPUs only when asked.
    */
   static Resources allocation(TaskEntry t, WorkerEntry w) {
-    Resources d = t.spec.resources();
+    Resources d = t.request.request();
     Resources total = w.total;
     if (d.isNone()) {
       return total;
@@ -413,6 +424,7 @@ final class ManagerCore {
 
   /** Gives back what a task held on a worker. */
   private void release(TaskEntry t, WorkerEntry w) {
+    categories.ended(t, ready);
     w.committed = w.committed.minus(t.allocation);
     if (t.prefetched) {
       t.prefetched = false;
@@ -444,13 +456,14 @@ final class ManagerCore {
 
   private void dispatch(TaskEntry t, WorkerEntry w) {
     Resources alloc = allocation(t, w);
-    t.prefetched = !(t.spec.resources().isNone() ? w.idle() : alloc.fitsIn(w.free()));
+    t.prefetched = !(t.request.request().isNone() ? w.idle() : alloc.fitsIn(w.free()));
     if (t.prefetched) {
       w.prefetched++;
     }
     w.committed = w.committed.plus(alloc);
     w.tasks.add(t);
     updateRoom(w);
+    categories.started(t);
     t.worker = w;
     t.allocation = alloc;
     t.attempts++;
@@ -483,7 +496,8 @@ final class ManagerCore {
     w.send(ManagerMessage.newBuilder().setRunTask(run).build());
     t.state = TaskState.DISPATCHED;
     log.event("task", "id", t.id, "state", TaskState.DISPATCHED, "worker", w.label(), "attempt", t.attempts,
-        "cores", alloc.cores(), "memory_mb", alloc.memoryMb(), "disk_mb", alloc.diskMb(), "gpus", alloc.gpus());
+        "cores", alloc.cores(), "memory_mb", alloc.memoryMb(), "disk_mb", alloc.diskMb(), "gpus", alloc.gpus(),
+        "step", t.request.step());
   }
 
   // ------------------------------------------------------------------ workers
@@ -588,7 +602,7 @@ final class ManagerCore {
     }
     log.event("transfer", "event", "done", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
         "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "size", u.getSize(),
-        "elapsed_ms", u.getElapsedMs());
+        "transfer_ms", u.getElapsedMs());
   }
 
   private void onTaskFinished(WorkerEntry w, TaskFinished f) {
@@ -604,19 +618,69 @@ final class ManagerCore {
       t.started = Instant.ofEpochMilli(f.getStartedAtMs());
     }
     t.finished = f;
+    MeasuredResources m = MeasuredResources.of(f.getMeasured());
     log.event("task", "id", t.id, "event", "finished", "worker", w.label(), "result", f.getResult().name(),
-        "exit_code", f.getExitCode(), "wall_time_ms", f.getMeasured().getWallTimeMs(),
-        "cpu_time_ms", f.getMeasured().getCpuTimeMs(), "message", f.getMessage().isEmpty() ? null : f.getMessage());
+        "exit_code", f.getExitCode(), "wall_time_ms", m.wallTime().toMillis(), "cpu_time_ms", m.cpuTime().toMillis(),
+        "peak_memory_mb", m.peakMemoryMb(), "peak_disk_mb", m.peakDiskMb(),
+        "avg_cores", m.averageCores(), "peak_cores", m.peakCores(),
+        "max_processes", m.maxProcesses(), "bytes_read", m.bytesRead(), "bytes_written", m.bytesWritten(),
+        "exhausted_resource", f.getExhaustedResource().isEmpty() ? null : f.getExhaustedResource(),
+        "message", f.getMessage().isEmpty() ? null : f.getMessage());
+    categories.learn(t, f);
     switch (f.getResult()) {
       case TASK_RESULT_SUCCESS -> onSuccess(t, w, f);
       case TASK_RESULT_FAILURE, TASK_RESULT_SIGNAL, TASK_RESULT_OUTPUT_MISSING, TASK_RESULT_MAX_WALL_TIME,
           TASK_RESULT_EXCEPTION -> onApplicationFailure(t, f);
       case TASK_RESULT_INPUT_MISSING -> onInputMissing(t, f);
-      case TASK_RESULT_RESOURCE_EXHAUSTION -> complete(t, ResultCode.RESOURCE_EXHAUSTION, f.getExitCode(),
-          stdout(f), f.getStdoutTruncated(), f.getMessage());
+      case TASK_RESULT_RESOURCE_EXHAUSTION -> onExhaustion(t, f);
       case TASK_RESULT_CANCELLED -> requeue(t, "the worker cancelled it");
       default -> onWorkerFault(t, f.getMessage().isEmpty() ? f.getResult().name() : f.getMessage());
     }
+  }
+
+  /**
+   * An attempt was stopped for using more of a resource than it had. Under an automatic mode the
+   * task goes back to ready with its category's larger request, spending no user retry; otherwise
+   * (or when it declared that resource itself, already had its category's maximum, or no worker is
+   * large enough for more) it ends {@code RESOURCE_EXHAUSTION} with the worker's message, which
+   * names the resource and the measured peak, and the reason it is final.
+   */
+  private void onExhaustion(TaskEntry t, TaskFinished f) {
+    ResourceKind kind = null;
+    for (ResourceKind k : ResourceKind.values()) {
+      if (k.label().equals(f.getExhaustedResource())) {
+        kind = k;
+      }
+    }
+    if (kind == null) {
+      // Asked for more than the whole worker: nothing was measured and nothing can grow.
+      complete(t, ResultCode.RESOURCE_EXHAUSTION, f.getExitCode(), stdout(f), f.getStdoutTruncated(), f.getMessage());
+      return;
+    }
+    Categories.AfterExhaustion next = categories.afterExhaustion(t, kind, t.allocation, workers.values());
+    double peak = kind.amountIn(MeasuredResources.of(f.getMeasured()).peak());
+    log.event("task", "id", t.id, "event", "exhausted", "category", t.spec.category(), "resource", kind.label(),
+        "peak", number(peak), "allocated", number(kind.amountIn(t.allocation)), "step", t.request.step(),
+        "retry", next.retry() != null,
+        "next_cores", next.retry() == null ? null : next.retry().request().cores(),
+        "next_memory_mb", next.retry() == null ? null : next.retry().request().memoryMb(),
+        "next_disk_mb", next.retry() == null ? null : next.retry().request().diskMb(),
+        "next_gpus", next.retry() == null ? null : next.retry().request().gpus(),
+        "reason", next.reason());
+    if (next.retry() == null) {
+      complete(t, ResultCode.RESOURCE_EXHAUSTION, f.getExitCode(), stdout(f), f.getStdoutTruncated(),
+          f.getMessage() + "; final, as " + next.reason());
+      return;
+    }
+    t.retry = next.retry();
+    t.exhaustionRetries++;
+    t.worker = null;
+    readyOrWait(t);
+  }
+
+  /** A whole amount as a long, else the double, for the log. */
+  private static Object number(double v) {
+    return v == Math.rint(v) ? (Object) (long) v : (Object) v;
   }
 
   private void onSuccess(TaskEntry t, WorkerEntry w, TaskFinished f) {
@@ -798,6 +862,7 @@ final class ManagerCore {
     }
     active.remove(t.id);
     ready.remove(t);
+    categories.done(t);
     for (DeclaredFile in : t.spec.inputs().keySet()) {
       Set<TaskEntry> c = consumers.get(in.cacheName());
       if (c != null) {
@@ -828,7 +893,9 @@ final class ManagerCore {
         t.attempts, new Timings(t.submitted, t.dispatched, t.started, t.ended, now), failure,
         code == ResultCode.SUCCESS && t.finished != null && t.finished.getHasInlineResult()
             ? t.finished.getInlineResult().toByteArray() : null,
-        outputBytes(t.finished), outputSizes(t.finished),
+        outputBytes(t.finished),
+        t.finished != null && t.finished.hasMeasured() ? MeasuredResources.of(t.finished.getMeasured()) : null,
+        t.allocation, t.exhaustionRetries, outputSizes(t.finished),
         code == ResultCode.SUCCESS && t.finished != null ? t.finished.getCallResultsList() : List.of()));
     if (t.spec.onDone() != null) {
       t.spec.onDone().accept(t.spec);
@@ -900,6 +967,9 @@ final class ManagerCore {
     workersLost++;
     log.event("worker", "event", "disconnect", "worker", w.label(), "reason", reason, "tasks", w.tasks.size());
     staging.dropDestination(w);
+    for (TaskEntry t : w.tasks) {
+      categories.ended(t, ready);
+    }
     List<TaskEntry> lost = new ArrayList<>(w.tasks);
     lost.addAll(w.retrieving);
     w.tasks.clear();
@@ -952,6 +1022,15 @@ final class ManagerCore {
       }
     }
     return null;
+  }
+
+  /** Changes (or, with a null change, reads) a category's spec; see {@link Categories#configure}. */
+  CategorySpec configureCategory(String name, UnaryOperator<CategorySpec.Builder> change) {
+    return categories.configure(name, change, ready);
+  }
+
+  List<CategorySummary> categorySummaries() {
+    return categories.summaries(active.values());
   }
 
   ManagerStats stats(long bytesSentByManager) {

@@ -1,5 +1,7 @@
 package io.tendril.manager;
 
+import io.tendril.manager.resources.Allocation;
+import io.tendril.manager.resources.AllocationStep;
 import io.tendril.protocol.Resources;
 import java.time.Instant;
 
@@ -17,6 +19,16 @@ final class TaskEntry implements Comparable<TaskEntry> {
   TaskState state = TaskState.SUBMITTED;
   WorkerEntry worker;
   Resources allocation = Resources.NONE;
+  /** What the current (or next) attempt asks for, from its category; set before each dispatch. */
+  Allocation request;
+  /** The larger request a retry after an exhaustion asks for; null until an attempt was exhausted. */
+  Allocation retry;
+  /** Whether it counts against its category's maxConcurrent (dispatched, not yet ended). */
+  boolean holdsSlot;
+  /** Whether its category held it back at maxConcurrent (it is then out of the ready queue). */
+  boolean held;
+  /** Attempts retried with a larger allocation after exceeding one; they spend no user retry. */
+  int exhaustionRetries;
   int attempts;
   int applicationFailures;
   int workerFailures;
@@ -37,6 +49,7 @@ final class TaskEntry implements Comparable<TaskEntry> {
     this.seq = seq;
     this.spec = spec;
     this.recovery = recovery;
+    this.request = new Allocation(spec.resources(), AllocationStep.MAX);
   }
 
   /** Higher priority first, then submission order. */

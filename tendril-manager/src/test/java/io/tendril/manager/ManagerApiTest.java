@@ -153,6 +153,36 @@ class ManagerApiTest {
         .hasMessageContaining("depth-first");
   }
 
+  @Test
+  void categoriesAreConfiguredFromAnyThreadAndValidated() throws Exception {
+    try (Manager m = manager()) {
+      Category align = m.category("align").mode("min-waste").max(1, 4000, 0, 0).firstGuess(0, 500, 0, 0)
+          .maxConcurrent(3);
+      assertThat(align.spec().mode()).isEqualTo(io.tendril.manager.resources.ResourcesMode.MIN_WASTE);
+      assertThat(align.spec().firstGuess()).isEqualTo(new Resources(0, 500, 0, 0));
+      assertThatThrownBy(() -> align.max(0, 400, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("category 'align': firstGuess memory (500 MB) is above max memory (400 MB)");
+      assertThat(align.spec().max()).as("a refused change changes nothing").isEqualTo(new Resources(1, 4000, 0, 0));
+      assertThatThrownBy(() -> m.category("align").mode("greedy bucketing"))
+          .hasMessageContaining("accepted modes are 'fixed', 'max', 'min waste', 'max throughput'");
+      assertThatThrownBy(() -> m.category(" ")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> align.maxConcurrent(-1)).hasMessageContaining("maxConcurrent must be >= 0");
+      m.submit(CommandTask.builder("true").category("other").build());
+      List<CategorySummary> all = m.categories();
+      assertThat(all).extracting(CategorySummary::name).containsExactly("align", "other");
+      CategorySummary a = all.get(0);
+      assertThat(a.maxConcurrent()).isEqualTo(3);
+      assertThat(a.firstAllocation()).contains(new Resources(0, 500, 0, 0));
+      assertThat(all.get(1).mode()).isEqualTo(io.tendril.manager.resources.ResourcesMode.FIXED);
+      assertThat(all.get(1).tasksWaiting()).as("no worker: it waits").isEqualTo(1);
+      m.close(); // flushes the log
+      assertThat(Files.readString(m.transactionLog()))
+          .contains("\"type\":\"category\",\"event\":\"configure\",\"category\":\"align\",\"mode\":\"min waste\"")
+          .contains("\"type\":\"category\",\"event\":\"allocation\",\"category\":\"align\",\"mode\":\"min waste\","
+              + "\"cores\":0.0,\"memory_mb\":500");
+    }
+  }
+
   private static TaskEntry entry(CommandTask t) {
     return new TaskEntry(1, 1, t, false);
   }

@@ -307,7 +307,7 @@ final class Parser {
               throw error(d.at(), ".MAKEFLOW MODE must be MAX_THROUGHPUT, MIN_WASTE or FIXED");
             }
             notices.add(sourceName + ":" + d.at().line() + ":" + d.at().column()
-                + ": .MAKEFLOW MODE " + value + " is ignored: resources are taken as declared");
+                + ": .MAKEFLOW MODE " + value + " is ignored: give the mode with tendril run --resources-mode");
           }
           default -> throw error(d.at(), "unknown .MAKEFLOW key " + key + ": Makeflow has"
               + " CATEGORY, CORES, DISK, MEMORY, WALL_TIME, MPI_PROCESSES and MODE");
@@ -329,7 +329,11 @@ final class Parser {
     Set<String> exported = new TreeSet<>(exports);
     exported.addAll(ALWAYS_EXPORTED);
     List<Rule> rules = new ArrayList<>(drafts.size());
+    Map<String, io.tendril.protocol.Resources> categories = new java.util.LinkedHashMap<>();
     for (Draft d : drafts) {
+      if (!categories.containsKey(d.category)) {
+        categories.put(d.category, resources.forCategory(d.category, d.at));
+      }
       Map<String, String> env = new TreeMap<>();
       for (String name : exported) {
         String v = variables.lookup(name, d.table, variables.category(d.category), d.index);
@@ -338,9 +342,9 @@ final class Parser {
         }
       }
       rules.add(new Rule(d.index, d.at.line(), d.targets, d.sources, d.command, d.local,
-          d.category, resources.forRule(d.category, d.table, d.at),
+          d.category, resources.forRule(d.category, d.table, d.at), resources.ownOfRule(d.table, d.at),
           Collections.unmodifiableMap(env), Map.copyOf(d.positions)));
     }
-    return new Workflow(sourceName, rules, notices);
+    return new Workflow(sourceName, rules, notices, categories);
   }
 }

@@ -42,13 +42,36 @@ final class ResourceResolver {
    */
   Resources forRule(String category, Variables.Table ruleTable, SourcePosition ruleAt)
       throws MakeflowException {
-    String cores = checked("CORES", pick("CORES", category, ruleTable), ruleAt, DECIMAL,
+    return resolve(name -> pick(name, category, ruleTable), ruleAt);
+  }
+
+  /**
+   * The resources a rule sets itself: only the values assigned inside it (between its file list
+   * and its command).
+   */
+  Resources ownOfRule(Variables.Table ruleTable, SourcePosition ruleAt) throws MakeflowException {
+    return resolve(ruleTable::last, ruleAt);
+  }
+
+  /**
+   * The resources of a category, as Makeflow gives them to its category: the last values assigned
+   * while it was in effect, else in the {@code default} category, else the environment's.
+   *
+   * @param at where to point errors about values from the environment (its first rule)
+   */
+  Resources forCategory(String category, SourcePosition at) throws MakeflowException {
+    return forRule(category, new Variables.Table(), at);
+  }
+
+  private Resources resolve(java.util.function.Function<String, Variables.Value> pick, SourcePosition ruleAt)
+      throws MakeflowException {
+    String cores = checked("CORES", pick.apply("CORES"), ruleAt, DECIMAL,
         "a number of cores, such as 2 or 0.5");
-    String memory = checked("MEMORY", pick("MEMORY", category, ruleTable), ruleAt, WHOLE,
+    String memory = checked("MEMORY", pick.apply("MEMORY"), ruleAt, WHOLE,
         "a whole number of megabytes");
-    String disk = checked("DISK", pick("DISK", category, ruleTable), ruleAt, WHOLE,
+    String disk = checked("DISK", pick.apply("DISK"), ruleAt, WHOLE,
         "a whole number of megabytes");
-    String gpus = checked("GPUS", pick("GPUS", category, ruleTable), ruleAt, WHOLE,
+    String gpus = checked("GPUS", pick.apply("GPUS"), ruleAt, WHOLE,
         "a whole number of GPUs");
     try {
       return new Resources(cores == null ? 0 : Double.parseDouble(cores),

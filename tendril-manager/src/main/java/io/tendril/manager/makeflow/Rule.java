@@ -21,11 +21,12 @@ public final class Rule {
   private final boolean local;
   private final String category;
   private final Resources resources;
+  private final Resources ownResources;
   private final Map<String, String> environment;
   private final Map<String, SourcePosition> filePositions;
 
   Rule(int index, int line, List<FileRef> targets, List<FileRef> sources, String command,
-      boolean local, String category, Resources resources, Map<String, String> environment,
+      boolean local, String category, Resources resources, Resources ownResources, Map<String, String> environment,
       Map<String, SourcePosition> filePositions) {
     this.index = index;
     this.line = line;
@@ -35,6 +36,7 @@ public final class Rule {
     this.local = local;
     this.category = category;
     this.resources = resources;
+    this.ownResources = ownResources;
     this.environment = environment;
     this.filePositions = filePositions;
   }
@@ -85,6 +87,16 @@ public final class Rule {
    */
   public Resources resources() {
     return resources;
+  }
+
+  /**
+   * The resources the rule sets itself, with assignments between its file list and its command;
+   * zero where it sets none. A runner declares these on the rule's task and gives the rest of
+   * {@link #resources()} to the rule's category ({@link Workflow#categoryResources}), as Makeflow
+   * does: amounts a rule sets are fixed, its category's are the category's maximum.
+   */
+  public Resources ownResources() {
+    return ownResources;
   }
 
   /**

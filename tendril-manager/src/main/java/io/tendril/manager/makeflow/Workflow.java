@@ -3,7 +3,11 @@ package io.tendril.manager.makeflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.tendril.protocol.Resources;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,11 +22,14 @@ public final class Workflow {
   private final List<Rule> rules;
   private final List<String> notices;
   private final DependencyGraph graph;
+  private final Map<String, Resources> categories;
 
-  Workflow(String sourceName, List<Rule> rules, List<String> notices) throws MakeflowException {
+  Workflow(String sourceName, List<Rule> rules, List<String> notices, Map<String, Resources> categories)
+      throws MakeflowException {
     this.sourceName = sourceName;
     this.rules = List.copyOf(rules);
     this.notices = List.copyOf(notices);
+    this.categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));
     this.graph = DependencyGraph.of(this.rules, sourceName);
   }
 
@@ -34,6 +41,16 @@ public final class Workflow {
   /** The rules, in file order; a rule's {@link Rule#index()} is its place in this list. */
   public List<Rule> rules() {
     return rules;
+  }
+
+  /**
+   * The categories of the rules, in order of first use, each with its resources as Makeflow
+   * defines them: the last {@code CORES}, {@code MEMORY}, {@code DISK} and {@code GPUS} assigned
+   * while the category was in effect, else in the {@code default} category, else the
+   * environment's; zero where none. Makeflow makes these the category's maximum.
+   */
+  public Map<String, Resources> categoryResources() {
+    return categories;
   }
 
   /**

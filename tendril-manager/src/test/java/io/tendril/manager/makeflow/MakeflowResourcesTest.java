@@ -77,6 +77,19 @@ class MakeflowResourcesTest {
   }
 
   @Test
+  void aRuleSetsItsOwnAmountsAndItsCategoryHasItsOwn() throws Exception {
+    Workflow w = parse("CORES=4\nCATEGORY=sim\nMEMORY=50\nout1: in\n\techo\nout2: in\nMEMORY=70\nDISK=9\n\techo\n"
+        + "CATEGORY=other\nout3: in\n\techo\n", Map.of("GPUS", "1"));
+    assertThat(w.rules()).extracting(Rule::ownResources).containsExactly(
+        Resources.NONE, new Resources(0, 70, 9, 0), Resources.NONE);
+    assertThat(w.rules()).extracting(Rule::resources).containsExactly(
+        new Resources(4, 50, 0, 1), new Resources(4, 70, 9, 1), new Resources(4, 0, 0, 1));
+    // A category's resources: its own, else the default category's, else the environment's.
+    assertThat(w.categoryResources()).containsExactly(
+        Map.entry("sim", new Resources(4, 50, 0, 1)), Map.entry("other", new Resources(4, 0, 0, 1)));
+  }
+
+  @Test
   void emptyValuesDeclareNothing() throws Exception {
     assertThat(parse("CORES=\nout1: in\n\techo\n", Map.of()).rules().get(0).resources())
         .isEqualTo(Resources.NONE);
