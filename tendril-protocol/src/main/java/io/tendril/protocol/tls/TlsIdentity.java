@@ -70,6 +70,23 @@ public final class TlsIdentity {
     return new TlsIdentity(p.keys().getPrivate(), List.of(p.certificate()), true);
   }
 
+  /**
+   * Makes a fresh key and a self-signed certificate naming this machine (its host name), {@code
+   * localhost} and the loopback addresses; see {@link #selfSigned(String, List)}.
+   *
+   * @param commonName the certificate's subject
+   * @return the identity
+   */
+  public static TlsIdentity selfSigned(String commonName) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return selfSigned(commonName, List.of(host));
+  }
+
   /** Signs a challenge with the key and checks it with the certificate's public key. */
   private static boolean belongTogether(PrivateKey key, X509Certificate cert) {
     String algorithm = switch (key.getAlgorithm()) {
