@@ -202,8 +202,12 @@ public final class ServerTrust {
       } catch (CertificateException e) {
         String shown = chain == null || chain.length == 0 ? "no certificate"
             : "a certificate with fingerprint " + Fingerprints.of(chain[0]);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause(); // the JDK's own reason, without the wrappers' class names
+        }
         throw new UntrustedServerException(who + " showed " + shown + ", not trusted by the certificates of " + file
-            + ": " + e.getMessage(), e);
+            + ": " + root.getMessage(), e);
       }
     }
 
