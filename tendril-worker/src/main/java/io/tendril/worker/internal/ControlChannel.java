@@ -241,7 +241,7 @@ final class ControlChannel {
     }
     String manager = "the manager at " + host + ":" + port;
     var untrusted = UntrustedServerException.find(s.getCause());
-    if (untrusted.isPresent()) {
+    if (untrusted.isPresent() && trust != null) {
       return "TLS with " + manager + " failed: " + untrusted.get() + (trust.fingerprint().isPresent()
           ? ": give --ssl-fingerprint the manager's fingerprint (it logs it, and writes it to tls-fingerprint in its"
               + " run directory)"

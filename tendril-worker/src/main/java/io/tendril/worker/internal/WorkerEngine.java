@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Function calls run in library processes of the {@link LibraryPool}, one per classpath, in
  * {@code workspace/libraries}; they are stopped when the worker stops.
  *
+ * <p>With TLS ({@link WorkerOptions#tls()}), a self-signed pair is made at start for the transfer
+ * server, and its fingerprint goes out in Hello; the control channel and the fetcher speak TLS.
+ *
  * <p>Heartbeats, the idle timeout and the manager's silence are watched by {@link Liveness}.
  * Losing the manager kills the running tasks, cancels the fetches and removes task- and
  * workflow-level files; the worker then reconnects and announces the files it kept.
