@@ -15,6 +15,7 @@ import io.tendril.manager.ManagerOptions;
 import io.tendril.manager.ManagerStats;
 import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.manager.resources.ResourcesMode;
+import io.tendril.protocol.tls.TlsIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -101,6 +103,11 @@ final class GetCommand implements Callable<Integer> {
           + "the local workers get it too (default: no password).")
   Path password;
 
+  @Mixin ManagerTlsOptions tls = new ManagerTlsOptions();
+
+  /** The manager's TLS key and certificate, read or made in call(); null without --ssl. */
+  private TlsIdentity identity;
+
   @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Show a progress bar on stderr when it is a terminal and the run is long (default: on).")
   boolean progress;
@@ -114,6 +121,16 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    if (tls.enabled() && workers == null && port == null) {
+      err.println("tendril: --ssl applies only when the graph runs on workers (--workers or --port)");
+      return ExitCodes.BAD_INPUT;
+    }
+    try {
+      identity = tls.identity();
+    } catch (IllegalArgumentException e) {
+      err.println("tendril: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
+    }
     if (password != null) {
       if (workers == null && port == null) {
         err.println("tendril: --password applies only when the graph runs on workers (--workers or --port)");
@@ -186,6 +203,9 @@ final class GetCommand implements Callable<Integer> {
     if (password != null) {
       builder.password(password); // read and checked in call()
     }
+    if (identity != null) {
+      builder.tls(identity);
+    }
     Path run = runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("tendril-get-");
     ManagerOptions options = builder.runDirectory(run).build();
     GetOptions get = GetOptions.defaults().environment(classpathEntries());
@@ -204,9 +224,11 @@ final class GetCommand implements Callable<Integer> {
       });
     }
     try (Manager manager = new Manager(options);
-        LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run, "local", password) : null) {
+        LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run, "local", password,
+            manager.tlsFingerprint().orElse(null)) : null) {
       if (n == 0) {
-        err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
+        err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port()
+            + manager.tlsFingerprint().map(f -> " --ssl --ssl-fingerprint " + f).orElse(""));
         err.flush();
       }
       long start = System.nanoTime();

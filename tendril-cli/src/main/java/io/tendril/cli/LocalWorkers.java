@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * tendril get} with {@code --workers N}): each is a separate JVM running {@code tendril worker}
  * against 127.0.0.1, with an equal share of the machine's cores, memory and disk, its own
  * workspace, and its output in the run directory. With a password file, each is started with
- * {@code --password} and the same file. Closing stops them all (and a shutdown hook does if the
+ * {@code --password} and the same file; with a TLS manager, with {@code --ssl} and {@code
+ * --ssl-fingerprint} of the manager's certificate. Closing stops them all (and a shutdown hook does if the
  * command is interrupted).
  */
 final class LocalWorkers implements AutoCloseable {
@@ -45,21 +46,24 @@ final class LocalWorkers implements AutoCloseable {
    * @return the running workers
    */
   static LocalWorkers start(int count, int port, Path runDirectory, String prefix) {
-    return start(count, port, runDirectory, prefix, null);
+    return start(count, port, runDirectory, prefix, null, null);
   }
 
   /**
-   * Starts {@code count} workers that prove they know the password in a file.
+   * Starts {@code count} workers that prove they know the password in a file, and speak TLS
+   * pinning the manager's certificate.
    *
    * @param count how many, at least 1
    * @param port the manager's port on 127.0.0.1
    * @param runDirectory where their workspaces and logs go
    * @param prefix the id prefix
    * @param password the password file given to the manager, or null for none
+   * @param tlsFingerprint the SHA-256 fingerprint of the manager's certificate, or null without TLS
    * @return the running workers
    */
-  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password) {
-    return start(count, port, runDirectory, prefix, password, 0, 0);
+  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password,
+      String tlsFingerprint) {
+    return start(count, port, runDirectory, prefix, password, tlsFingerprint, 0, 0);
   }
 
   /**
@@ -70,12 +74,13 @@ final class LocalWorkers implements AutoCloseable {
    * @param runDirectory where their workspaces and logs go
    * @param prefix the id prefix
    * @param password the password file given to the manager, or null for none
+   * @param tlsFingerprint the SHA-256 fingerprint of the manager's certificate, or null without TLS
    * @param cores cores each worker reports; 0 for an equal share of this machine's
    * @param memoryMb memory each worker reports, in MB; 0 for an equal share of this machine's
    * @return the running workers
    */
-  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password, int cores,
-      long memoryMb) {
+  static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password,
+      String tlsFingerprint, int cores, long memoryMb) {
     LocalWorkers w = new LocalWorkers();
     Runtime.getRuntime().addShutdownHook(w.hook);
     if (cores <= 0) {
@@ -100,6 +105,9 @@ final class LocalWorkers implements AutoCloseable {
             "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600"));
         if (password != null) {
           cmd.addAll(List.of("--password", password.toAbsolutePath().toString()));
+        }
+        if (tlsFingerprint != null) {
+          cmd.addAll(List.of("--ssl", "--ssl-fingerprint", tlsFingerprint));
         }
         Process p = new ProcessBuilder(cmd)
             .redirectErrorStream(true)

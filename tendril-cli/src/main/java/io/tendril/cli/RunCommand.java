@@ -8,6 +8,7 @@ import io.tendril.manager.makeflow.Makeflow;
 import io.tendril.manager.makeflow.MakeflowException;
 import io.tendril.manager.makeflow.Workflow;
 import io.tendril.manager.resources.ResourcesMode;
+import io.tendril.protocol.tls.TlsIdentity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -72,6 +74,8 @@ final class RunCommand implements Callable<Integer> {
           + "is retried with the category's CORES, MEMORY, DISK). See docs/allocation.md.")
   String resourcesMode;
 
+  @Mixin ManagerTlsOptions tls = new ManagerTlsOptions();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -108,19 +112,25 @@ final class RunCommand implements Callable<Integer> {
     ManagerOptions.Builder builder = ManagerOptions.builder()
         .host(workers > 0 ? "127.0.0.1" : ManagerOptions.DEFAULT_HOST)
         .port(port).name("tendril-run").runDirectory(run);
-    if (password != null) {
-      try {
+    try {
+      if (password != null) {
         builder.password(password);
-      } catch (IllegalArgumentException e) {
-        err.println("tendril: " + e.getMessage());
-        return ExitCodes.BAD_INPUT;
       }
+      TlsIdentity identity = tls.identity();
+      if (identity != null) {
+        builder.tls(identity);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("tendril: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
     }
     ManagerOptions options = builder.build();
     try (Manager manager = new Manager(options);
-        LocalWorkers local = workers > 0 ? LocalWorkers.start(workers, manager.port(), run, "local", password) : null) {
+        LocalWorkers local = workers > 0 ? LocalWorkers.start(workers, manager.port(), run, "local", password,
+            manager.tlsFingerprint().orElse(null)) : null) {
       if (workers == 0) {
-        err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port());
+        err.println("tendril: waiting for workers: tendril worker <this-host>:" + manager.port()
+            + manager.tlsFingerprint().map(f -> " --ssl --ssl-fingerprint " + f).orElse(""));
       }
       MakeflowRunner runner = new MakeflowRunner(manager, workflow, dir, line -> err.println("tendril: " + line));
       if (mode != null) {

@@ -1,5 +1,6 @@
 package io.tendril.cli;
 
+import io.tendril.protocol.tls.ServerTrust;
 import io.tendril.worker.Worker;
 import io.tendril.worker.WorkerOptions;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:told to leave, or idle",
-        "1:refused by the manager, the password differs (or only one side has one), or the manager was unreachable",
-        "2:bad usage, or an unreadable or empty password file"})
+        "1:refused by the manager, the password differs (or only one side has one), TLS does not match (only one"
+            + " side speaks it, or the manager's certificate is not the trusted one), or the manager was unreachable",
+        "2:bad usage, an unreadable or empty password file, or an unreadable CA file"})
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -64,6 +66,21 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Prove to the manager that this worker knows the password in FILE (the manager's own), "
           + "and serve files only to transfers the manager ordered (default: no password).")
   Path password;
+
+  @Option(names = "--ssl",
+      description = "Speak TLS to the manager (started with --ssl too) and serve files to peers over TLS; needs "
+          + "--ssl-fingerprint or --ssl-ca to know the manager's certificate (default: plaintext).")
+  boolean ssl;
+
+  @Option(names = "--ssl-fingerprint", paramLabel = "SHA256",
+      description = "With --ssl: trust only the manager certificate with this SHA-256 fingerprint (64 hex digits, "
+          + "colons allowed); the manager logs it and writes it to tls-fingerprint in its run directory.")
+  String sslFingerprint;
+
+  @Option(names = "--ssl-ca", paramLabel = "CERT.pem",
+      description = "With --ssl: trust a manager certificate signed by a certificate in this PEM file (or equal to "
+          + "one), for the host name in HOST:PORT.")
+  Path sslCa;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -106,6 +123,10 @@ final class WorkerCommand implements Callable<Integer> {
       if (password != null) {
         b.password(password);
       }
+      ServerTrust trust = trust();
+      if (trust != null) {
+        b.tls(trust);
+      }
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("tendril: " + e.getMessage());
       return ExitCodes.BAD_INPUT;
@@ -113,5 +134,26 @@ final class WorkerCommand implements Callable<Integer> {
     Worker worker = new Worker(b.build());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tendril-worker-stop"));
     return worker.run();
+  }
+
+  /** How the manager's certificate is trusted, or null without --ssl; checks the flags go together. */
+  private ServerTrust trust() {
+    if (!ssl) {
+      if (sslFingerprint != null || sslCa != null) {
+        throw new IllegalArgumentException("--ssl-fingerprint and --ssl-ca need --ssl");
+      }
+      return null;
+    }
+    if (sslFingerprint != null && sslCa != null) {
+      throw new IllegalArgumentException("give --ssl-fingerprint or --ssl-ca, not both");
+    }
+    if (sslFingerprint != null) {
+      return ServerTrust.pinned(sslFingerprint);
+    }
+    if (sslCa != null) {
+      return ServerTrust.certificates(sslCa);
+    }
+    throw new IllegalArgumentException("--ssl needs to know the manager's certificate: --ssl-fingerprint SHA256 (the"
+        + " manager logs it, and writes it to tls-fingerprint in its run directory) or --ssl-ca CERT.pem");
   }
 }

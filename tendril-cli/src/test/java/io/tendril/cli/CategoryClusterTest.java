@@ -50,7 +50,7 @@ class CategoryClusterTest {
   @BeforeAll
   void start() {
     manager = new Manager(ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(dir.resolve("run")).build());
-    workers = LocalWorkers.start(1, manager.port(), dir.resolve("run"), "local", null, 2, WORKER_MEMORY_MB);
+    workers = LocalWorkers.start(1, manager.port(), dir.resolve("run"), "local", null, null, 2, WORKER_MEMORY_MB);
   }
 
   @AfterAll

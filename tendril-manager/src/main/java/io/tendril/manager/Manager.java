@@ -1,12 +1,15 @@
 package io.tendril.manager;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.tendril.graph.Scheduler;
 import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.auth.TransferTokens;
+import io.tendril.protocol.tls.TlsIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * twice) is an exception saying what to do.
  */
 public final class Manager implements AutoCloseable, Scheduler {
+  private static final org.slf4j.Logger slf4j = org.slf4j.LoggerFactory.getLogger(Manager.class);
   private final ManagerOptions options;
   private final Path runDirectory;
   private final TransactionLog log;
@@ -62,7 +66,8 @@ public final class Manager implements AutoCloseable, Scheduler {
   /**
    * Starts a manager and listens at once.
    *
-   * @param options where to listen, the name, the run directory
+   * @param options where to listen, the name, the run directory, the password and TLS (with TLS, the
+   *     certificate and its fingerprint are written to the run directory: tls-certificate.pem, tls-fingerprint)
    * @throws UncheckedIOException if the port cannot be bound or the run directory written
    */
   public Manager(ManagerOptions options) {
@@ -74,11 +79,20 @@ public final class Manager implements AutoCloseable, Scheduler {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run directory " + options.runDirectory(), e);
     }
+    TlsIdentity tls = options.tls().orElse(null);
+    if (tls != null) {
+      try {
+        tls.writePublicParts(runDirectory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the TLS fingerprint to the run directory " + runDirectory, e);
+      }
+    }
     this.log = new TransactionLog(runDirectory);
     TransferTokens tokens = TransferTokens.of(options.password().orElse(null));
     this.transfers = new ManagerTransferService(10, tokens);
     this.retriever = new OutputRetriever(tokens);
-    this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet, tokens);
+    this.core = new ManagerCore(options.name(), log, completed, retriever, ids::incrementAndGet, tokens,
+        tls == null ? "" : tls.fingerprint());
     this.loop = new EventLoop("tendril-manager-loop", () -> {
       core.schedule();
       core.sends.flush();
@@ -93,7 +107,8 @@ public final class Manager implements AutoCloseable, Scheduler {
     retriever.bind(loop, core::onRetrieved);
     try {
       WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port(), options.password().orElse(null));
-      this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+      ServerCredentials creds = tls == null ? InsecureServerCredentials.create() : tls.serverCredentials();
+      this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()), creds)
           .addService(ServerInterceptors.intercept(endpoint, new WorkerEndpoint.LocalAddressInterceptor()))
           .addService(transfers)
           .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
@@ -107,8 +122,24 @@ public final class Manager implements AutoCloseable, Scheduler {
       throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port()
           + " (is another manager using it? use port 0 for any free port)", e);
     }
+    if (tls != null) {
+      slf4j.info("manager '{}' speaks TLS on port {}; its certificate's SHA-256 fingerprint is {} ({}), in {}",
+          options.name(), port(), tls.fingerprint(), tls.generated() ? "self-signed for this run" : "loaded",
+          runDirectory.resolve("tls-fingerprint"));
+    }
     loop.post(() -> log.event("manager", "event", "start", "name", options.name(), "port", port(),
-        "run_directory", runDirectory.toString(), "password", options.password().isPresent()));
+        "run_directory", runDirectory.toString(), "password", options.password().isPresent(),
+        "tls_fingerprint", tls == null ? "" : tls.fingerprint()));
+  }
+
+  /**
+   * The SHA-256 fingerprint of the certificate the manager serves TLS with: what workers pin with
+   * {@code --ssl-fingerprint}. Also in {@code tls-fingerprint} in the run directory.
+   *
+   * @return 64 lower-case hex digits, or empty without TLS
+   */
+  public Optional<String> tlsFingerprint() {
+    return options.tls().map(TlsIdentity::fingerprint);
   }
 
   /** The port the manager listens on. */
@@ -362,13 +393,14 @@ public final class Manager implements AutoCloseable, Scheduler {
       if (file.kind() == DeclaredFile.Kind.LOCAL && file.path().isPresent() && Files.isRegularFile(file.path().get())) {
         return Files.readAllBytes(file.path().get());
       }
-      String address = loop.call(() -> core.replicaAddress(file.cacheName()));
-      if (address == null) {
+      ManagerCore.Replica replica = loop.call(() -> core.replica(file.cacheName()));
+      if (replica == null) {
         throw new IllegalStateException(file + " is on no connected worker");
       }
+      String address = replica.address();
       Path tmp = Files.createTempFile("tendril-fetch-", ".bin");
       try {
-        retriever.fetchTo(address, file.cacheName(), tmp, -1);
+        retriever.fetchTo(address, replica.fingerprint(), file.cacheName(), tmp, -1);
         byte[] bytes = Files.readAllBytes(tmp);
         loop.post(() -> core.onFetched(file.cacheName(), address, bytes.length));
         return bytes;

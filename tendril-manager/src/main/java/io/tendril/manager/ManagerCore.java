@@ -70,6 +70,8 @@ final class ManagerCore {
   private final java.util.function.LongSupplier ids;
   /** Tokens for the transfers this manager orders; none without a password. */
   final io.tendril.protocol.auth.TransferTokens tokens;
+  /** The SHA-256 fingerprint of the manager's TLS certificate, passed to workers fetching from it; empty without TLS. */
+  final String tlsFingerprint;
 
   long tasksSubmitted;
   long tasksDone;
@@ -93,9 +95,11 @@ final class ManagerCore {
   volatile int window;
 
   ManagerCore(String name, TransactionLog log, BlockingQueue<CommandTask> completed,
-      OutputRetriever retriever, java.util.function.LongSupplier ids, io.tendril.protocol.auth.TransferTokens tokens) {
+      OutputRetriever retriever, java.util.function.LongSupplier ids, io.tendril.protocol.auth.TransferTokens tokens,
+      String tlsFingerprint) {
     this.name = name;
     this.tokens = tokens;
+    this.tlsFingerprint = tlsFingerprint;
     this.log = log;
     this.categories = new Categories(log);
     this.completed = completed;
@@ -513,8 +517,15 @@ final class ManagerCore {
       connection.refuse("worker id '" + h.getWorkerId() + "' is empty or already connected: give each worker its own id");
       return;
     }
+    if (!tlsFingerprint.isEmpty() && !validFingerprint(h.getTransferFingerprint())) {
+      connection.refuse("this manager speaks TLS and worker '" + h.getWorkerId() + "' announced no valid certificate"
+          + " fingerprint for its transfer server (got '" + h.getTransferFingerprint() + "'): run a worker of the"
+          + " manager's Tendril version");
+      return;
+    }
     Resources total = Resources.fromWire(h.getResources());
-    WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(), total, stream);
+    WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(),
+        tlsFingerprint.isEmpty() ? "" : h.getTransferFingerprint(), total, stream);
     w.batcher = sends;
     connection.attach(w);
     workers.put(w.id, w);
@@ -538,6 +549,10 @@ final class ManagerCore {
     log.event("worker", "event", "connect", "worker", w.label(), "transfer_address", w.transferAddress,
         "cores", total.cores(), "memory_mb", total.memoryMb(), "disk_mb", total.diskMb(), "gpus", total.gpus(),
         "cached_files", h.getCachedCount());
+  }
+
+  private static boolean validFingerprint(String s) {
+    return s.matches("[0-9a-f]{64}");
   }
 
   void onMessage(WorkerEntry w, WorkerMessage m) {
@@ -697,7 +712,7 @@ final class ManagerCore {
         fe.recovering = false;
         wake(fe);
       } else if (fe.file.path().isPresent() && !t.recovery) {
-        retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, o.getCacheName(),
+        retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, w.transferFingerprint, o.getCacheName(),
             fe.file.path().get(), o.getSize()));
       }
       log.event("cache", "event", "output", "worker", w.label(), "file", o.getCacheName(), "size", o.getSize());
@@ -1011,14 +1026,17 @@ final class ManagerCore {
 
   // ------------------------------------------------------------------ queries
 
-  String replicaAddress(String cacheName) {
+  /** Where a worker's copy of a file is served, and the fingerprint to pin there (empty without TLS). */
+  record Replica(String address, String fingerprint) {}
+
+  Replica replica(String cacheName) {
     FileEntry f = files.get(cacheName);
     if (f == null) {
       return null;
     }
     for (WorkerEntry w : f.replicas) {
       if (!w.gone) {
-        return w.transferAddress;
+        return new Replica(w.transferAddress, w.transferFingerprint);
       }
     }
     return null;

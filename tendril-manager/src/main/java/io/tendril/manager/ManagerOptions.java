@@ -1,6 +1,7 @@
 package io.tendril.manager;
 
 import io.tendril.protocol.auth.SharedSecret;
+import io.tendril.protocol.tls.TlsIdentity;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +21,7 @@ public final class ManagerOptions {
   private final String name;
   private final Path runDirectory;
   private final SharedSecret password;
+  private final TlsIdentity tls;
 
   private ManagerOptions(Builder b) {
     this.port = b.port;
@@ -27,6 +29,7 @@ public final class ManagerOptions {
     this.name = b.name;
     this.runDirectory = b.runDirectory;
     this.password = b.password;
+    this.tls = b.tls;
   }
 
   /** A builder with the defaults. */
@@ -62,6 +65,13 @@ public final class ManagerOptions {
     return Optional.ofNullable(password);
   }
 
+  /**
+   * The key and certificate the manager serves TLS with (docs/security.md); empty for plaintext.
+   */
+  public Optional<TlsIdentity> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** Builds {@link ManagerOptions}. */
   public static final class Builder {
     private int port = DEFAULT_PORT;
@@ -69,6 +79,7 @@ public final class ManagerOptions {
     private String name = "tendril";
     private Path runDirectory;
     private SharedSecret password;
+    private TlsIdentity tls;
 
     private Builder() {}
 
@@ -121,6 +132,38 @@ public final class ManagerOptions {
      */
     public Builder password(byte[] bytes) {
       password = SharedSecret.of(bytes);
+      return this;
+    }
+
+    /**
+     * Speaks TLS with a self-signed certificate made now, for this manager's life: workers pin its
+     * fingerprint ({@code tendril worker --ssl --ssl-fingerprint SHA256}), which the manager logs
+     * and writes to {@code tls-fingerprint} in its run directory (the certificate, naming this
+     * machine and localhost, goes to {@code tls-certificate.pem} there). Peer transfers go over TLS
+     * too.
+     */
+    public Builder tls() {
+      tls = TlsIdentity.selfSigned("tendril manager");
+      return this;
+    }
+
+    /**
+     * Speaks TLS with a key and certificate from PEM files (read now), as {@code openssl} writes
+     * them. Workers trust it by its fingerprint or by the CA that signed it ({@code --ssl-ca}).
+     *
+     * @param keyFile an unencrypted private key
+     * @param certFile its certificate, then any intermediate certificates
+     * @throws IllegalArgumentException if a file cannot be read or parsed, or the key does not
+     *     belong to the certificate; the message names the file
+     */
+    public Builder tls(Path keyFile, Path certFile) {
+      tls = TlsIdentity.fromPem(keyFile, certFile);
+      return this;
+    }
+
+    /** Speaks TLS with this identity. */
+    public Builder tls(TlsIdentity identity) {
+      tls = Objects.requireNonNull(identity, "identity");
       return this;
     }
 

@@ -1,9 +1,12 @@
 package io.tendril.manager;
 
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.auth.TransferTokens;
+import io.tendril.protocol.tls.ServerTrust;
+import io.tendril.protocol.tls.UntrustedServerException;
 import io.tendril.protocol.transfer.EntryReceiver;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.TransferServiceGrpc;
@@ -18,12 +21,14 @@ import java.util.concurrent.TimeUnit;
  * Brings task outputs back from workers to the manager's disk: fetches each from the worker's
  * transfer server on a small pool of threads (never on the loop), streaming to a temporary file
  * that is moved into place, and posts the outcome to the loop. Also fetches files for {@link
- * Manager#fetchFile}. With a password, each fetch carries a token the manager issues to itself.
+ * Manager#fetchFile}. With a password, each fetch carries a token the manager issues to itself; with
+ * TLS, each worker is reached over TLS and trusted only with the certificate fingerprint from its
+ * Hello.
  * The counterpart of the worker's transfer server.
  */
 final class OutputRetriever implements AutoCloseable {
   /** One output to bring back. */
-  record Request(long taskId, String address, String cacheName, Path target, long size) {}
+  record Request(long taskId, String address, String fingerprint, String cacheName, Path target, long size) {}
 
   /** Receives each outcome on the loop. */
   interface Sink {
@@ -54,7 +59,7 @@ final class OutputRetriever implements AutoCloseable {
       long bytes = 0;
       String error = null;
       try {
-        bytes = fetchTo(r.address(), r.cacheName(), r.target(), r.size());
+        bytes = fetchTo(r.address(), r.fingerprint(), r.cacheName(), r.target(), r.size());
       } catch (Exception e) {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
@@ -64,21 +69,29 @@ final class OutputRetriever implements AutoCloseable {
     });
   }
 
-  /** Fetches a cached file from a transfer server into a local path (blocking). */
-  long fetchTo(String address, String cacheName, Path target, long sizeHint) throws java.io.IOException {
+  /**
+   * Fetches a cached file from a transfer server into a local path (blocking).
+   *
+   * @param fingerprint the SHA-256 fingerprint of the server's certificate to pin, or empty for plaintext
+   */
+  long fetchTo(String address, String fingerprint, String cacheName, Path target, long sizeHint)
+      throws java.io.IOException {
     long timeoutSeconds = 60 + Math.max(0, sizeHint) / (1024 * 1024);
-    var stub = TransferServiceGrpc.newBlockingStub(channel(address))
+    var stub = TransferServiceGrpc.newBlockingStub(channel(address, fingerprint))
         .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
     try {
       return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
           .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
     } catch (io.grpc.StatusRuntimeException e) {
-      throw new java.io.IOException("fetching " + cacheName + " from " + address + ": " + e.getStatus(), e);
+      throw new java.io.IOException("fetching " + cacheName + " from " + address + ": "
+          + UntrustedServerException.find(e).orElseGet(() -> e.getStatus().toString()), e);
     }
   }
 
-  private ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
+  private ManagedChannel channel(String address, String fingerprint) {
+    return channels.computeIfAbsent(address + " " + fingerprint, k -> NettyChannelBuilder.forTarget(address,
+            fingerprint.isEmpty() ? InsecureChannelCredentials.create()
+                : ServerTrust.pinned(fingerprint).credentials("the transfer server"))
         .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES).flowControlWindow(Protocol.TRANSFER_WINDOW_BYTES).build());
   }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * below the per-source limit, skipping sources that failed recently), then the manager (local
  * files, buffers), then the URL itself; temps can only come from peers. Keeps the transfers in
  * flight and the load and blocklist of each source. With a password, a fetch from a transfer
- * server carries a token issued for the file and the destination worker. Used by {@link
+ * server carries a token issued for the file and the destination worker; with TLS, the
+ * fingerprint of the source's certificate, which the worker pins. Used by {@link
  * ManagerCore} on the loop; its counterpart is the worker's fetcher.
  */
 final class Staging {
@@ -43,10 +44,12 @@ final class Staging {
         .setSize(f.size);
     String source;
     String kind;
+    String fingerprint = core.tlsFingerprint; // the manager's own, unless a peer is the source
     boolean peerHasRoom = peer != null && load.getOrDefault(peer.transferAddress, 0) < max;
     if (peerHasRoom || (peer != null && d.kind() == DeclaredFile.Kind.TEMP)) {
       source = peer.transferAddress;
       kind = "peer";
+      fingerprint = peer.transferFingerprint;
       fetch.setTransferAddress(source);
     } else {
       switch (d.kind()) {
@@ -89,6 +92,8 @@ final class Staging {
     String id = "x" + (++nextTransfer);
     fetch.setTransferId(id);
     if (fetch.hasTransferAddress()) {
+      // With TLS, the worker accepts only the source's own certificate.
+      fetch.setSourceFingerprint(fingerprint);
       // The source serves the file only with a token issued for it and this worker.
       TransferTokens.Token token = core.tokens.issue(d.cacheName(), w.id);
       if (token != null) {

@@ -21,6 +21,8 @@ final class WorkerEntry {
   final String id;
   final String hostname;
   final String transferAddress;
+  /** The SHA-256 fingerprint of the worker's transfer server certificate; empty without TLS. */
+  final String transferFingerprint;
   final Resources total;
   final StreamObserver<ManagerMessage> stream;
   final Set<TaskEntry> tasks = new LinkedHashSet<>();
@@ -41,9 +43,15 @@ final class WorkerEntry {
 
   WorkerEntry(String id, String hostname, String transferAddress, Resources total,
       StreamObserver<ManagerMessage> stream) {
+    this(id, hostname, transferAddress, "", total, stream);
+  }
+
+  WorkerEntry(String id, String hostname, String transferAddress, String transferFingerprint, Resources total,
+      StreamObserver<ManagerMessage> stream) {
     this.id = id;
     this.hostname = hostname;
     this.transferAddress = transferAddress;
+    this.transferFingerprint = transferFingerprint;
     this.total = total;
     this.stream = stream;
   }

@@ -27,6 +27,11 @@ public record WorkerExit(Reason reason, String message) {
      * them has one, or the manager failed to prove it. Never retried.
      */
     AUTHENTICATION_FAILED(true),
+    /**
+     * TLS could not be agreed with the manager: only one side speaks it, or the manager's
+     * certificate is not the one this worker trusts. Never retried.
+     */
+    TLS_FAILED(true),
     /** The manager could not be reached within the connect timeout, at start or after losing it. */
     MANAGER_UNREACHABLE(true),
     /** The worker failed on its own (workspace or transfer server unusable). */
@@ -41,7 +46,8 @@ public record WorkerExit(Reason reason, String message) {
     /**
      * Whether this kind of exit is an error.
      *
-     * @return true for refusal, failed authentication, an unreachable manager and internal failure
+     * @return true for refusal, failed authentication or TLS, an unreachable manager and internal
+     *     failure
      */
     public boolean isError() {
       return error;

@@ -1,6 +1,7 @@
 package io.tendril.worker;
 
 import io.tendril.protocol.auth.SharedSecret;
+import io.tendril.protocol.tls.ServerTrust;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,6 +42,10 @@ import java.util.UUID;
  *       <td>{@link #DEFAULT_CONNECT_TIMEOUT}</td></tr>
  *   <tr><td>{@code --id ID}</td><td>{@link Builder#workerId(String)}</td><td>{@code w-} and 8 random hex digits</td></tr>
  *   <tr><td>{@code --password FILE}</td><td>{@link Builder#password(Path)}</td><td>none</td></tr>
+ *   <tr><td>{@code --ssl --ssl-fingerprint SHA256}</td><td>{@link Builder#tls(ServerTrust)} with
+ *       {@link ServerTrust#pinned(String)}</td><td>plaintext</td></tr>
+ *   <tr><td>{@code --ssl --ssl-ca FILE}</td><td>{@link Builder#tls(ServerTrust)} with
+ *       {@link ServerTrust#certificates(Path)}</td><td>plaintext</td></tr>
  * </table>
  *
  * <p>Options without a flag keep their defaults on the command line: {@link
@@ -85,6 +90,7 @@ public final class WorkerOptions {
   private final Duration monitorInterval;
   private final String workerId;
   private final SharedSecret password;
+  private final ServerTrust tls;
 
   private WorkerOptions(Builder b) {
     managerHost = b.managerHost;
@@ -103,6 +109,7 @@ public final class WorkerOptions {
     libraryHeapMb = b.libraryHeapMb;
     monitorInterval = b.monitorInterval;
     password = b.password;
+    tls = b.tls;
     workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -281,6 +288,18 @@ public final class WorkerOptions {
   }
 
   /**
+   * How this worker trusts its manager over TLS (docs/security.md). With it, the worker speaks TLS
+   * to the manager, serves its files over TLS with a self-signed certificate made at start (whose
+   * fingerprint it announces in Hello), and fetches from peers only over TLS, pinning the
+   * fingerprint the manager passes for each source.
+   *
+   * @return the trust, or empty for plaintext (the manager must not speak TLS either)
+   */
+  public Optional<ServerTrust> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /**
    * Describes the options for logs.
    *
    * @return the manager, the id and every option, with "detect" for resources to detect
@@ -296,7 +315,8 @@ public final class WorkerOptions {
         + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
         + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb)
         + ", monitorInterval=" + monitorInterval
-        + ", password=" + (password == null ? "none" : "set") + "]";
+        + ", password=" + (password == null ? "none" : "set")
+        + ", tls=" + (tls == null ? "off" : tls) + "]";
   }
 
   /** Collects {@link WorkerOptions}; every setter checks its value and returns this builder. */
@@ -318,6 +338,7 @@ public final class WorkerOptions {
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
     private String workerId;
     private SharedSecret password;
+    private ServerTrust tls;
 
     private Builder(String managerHost, int managerPort) {
       if (managerHost == null || managerHost.isBlank()) {
@@ -557,6 +578,24 @@ public final class WorkerOptions {
      */
     public Builder password(byte[] bytes) {
       password = SharedSecret.of(bytes);
+      return this;
+    }
+
+    /**
+     * Speaks TLS to the manager, trusting its certificate as given: by its fingerprint ({@link
+     * ServerTrust#pinned(String)}, which {@code tendril run} and {@code tendril get} give their
+     * local workers) or by CA certificates ({@link ServerTrust#certificates(Path)}). Peer transfers
+     * go over TLS too.
+     *
+     * @param trust how the manager's certificate is checked
+     * @return this builder
+     * @throws IllegalArgumentException if trust is null
+     */
+    public Builder tls(ServerTrust trust) {
+      if (trust == null) {
+        throw new IllegalArgumentException("tls trust must not be null: use ServerTrust.pinned or ServerTrust.certificates");
+      }
+      tls = trust;
       return this;
     }
 

@@ -1,10 +1,12 @@
 package io.tendril.worker;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.Protocol;
+import io.tendril.protocol.tls.TlsIdentity;
 import io.tendril.protocol.transfer.EntrySender;
 import io.tendril.protocol.wire.CacheUpdate;
 import io.tendril.protocol.wire.FetchRequest;
@@ -51,9 +53,10 @@ final class FakeManager implements AutoCloseable {
   volatile long heartbeatIntervalMs = 200;
   volatile String refuseWith;
 
-  private FakeManager(int port) {
+  private FakeManager(int port, TlsIdentity tls) {
     try {
-      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port),
+              tls == null ? InsecureServerCredentials.create() : tls.serverCredentials())
           .addService(new Workers()).addService(new Transfers())
           .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
           .build().start();
@@ -64,12 +67,17 @@ final class FakeManager implements AutoCloseable {
 
   /** Starts a fake manager on a free port. */
   static FakeManager start() {
-    return new FakeManager(0);
+    return new FakeManager(0, null);
   }
 
   /** Starts a fake manager on a given port. */
   static FakeManager start(int port) {
-    return new FakeManager(port);
+    return new FakeManager(port, null);
+  }
+
+  /** Starts a fake manager on a free port that serves both its services over TLS with this identity. */
+  static FakeManager startTls(TlsIdentity tls) {
+    return new FakeManager(0, tls);
   }
 
   int port() {

@@ -4,9 +4,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.auth.SharedSecret;
+import io.tendril.protocol.tls.ServerTrust;
+import io.tendril.protocol.tls.TlsProbe;
+import io.tendril.protocol.tls.UntrustedServerException;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.protocol.wire.WorkerServiceGrpc;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -20,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * instead: Hello goes only once both sides proved the secret, and until then no manager message
  * but a Refuse reaches the worker. A failed handshake ends the worker through {@link
  * Listener#onAuthenticationFailed} and is never retried, while a refused connection still is.
+ *
+ * <p>With TLS (a {@link ServerTrust}), the stream runs over TLS and the manager's certificate is
+ * checked as the trust says. A stream that fails before the manager said anything is examined for
+ * TLS trouble, which ends the worker through {@link Listener#onTlsFailed} without a retry: a
+ * certificate the trust refused, or, when something answered and closed the connection, a {@link
+ * TlsProbe} showing that the manager speaks TLS and this worker not, or the other way round.
+ * Connections refused outright (nothing listens yet) are retried as before, without a probe.
  *
  * <p>Attempts are made until the connect deadline (the connect timeout from the first attempt, or
  * from the loss of an established connection), {@link #FIRST_RETRY} apart at first and doubling
@@ -40,6 +51,9 @@ final class ControlChannel {
   /** The longest delay between attempts. */
   static final Duration MAX_RETRY = Duration.ofSeconds(3);
 
+  /** The limit of each connect and read of a TLS probe. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
   /** What the channel tells the worker, always on the loop. */
   interface Listener {
     /** The first message of every attempt. */
@@ -56,6 +70,9 @@ final class ControlChannel {
 
     /** The manager failed the handshake, or asked for one this worker cannot make; no retry follows. */
     void onAuthenticationFailed(String reason);
+
+    /** TLS cannot work with this manager (one side does not speak it, or an untrusted certificate); no retry follows. */
+    void onTlsFailed(String reason);
   }
 
   private final String host;
@@ -65,6 +82,7 @@ final class ControlChannel {
   private final Outbox outbox;
   private final Listener listener;
   private final SharedSecret secret;
+  private final ServerTrust trust;
 
   private ManagedChannel channel;
   /** The handshake of the current stream; null without a password. */
@@ -80,10 +98,12 @@ final class ControlChannel {
    * Creates the channel to the manager at host:port; nothing happens until {@link #start()}.
    *
    * @param secret the password to prove, or null for none
+   * @param trust how to trust the manager's TLS certificate, or null for plaintext
    */
   ControlChannel(String host, int port, Duration connectTimeout, EventLoop loop, Outbox outbox, Listener listener,
-      SharedSecret secret) {
+      SharedSecret secret, ServerTrust trust) {
     this.secret = secret;
+    this.trust = trust;
     this.host = host;
     this.port = port;
     this.connectTimeout = connectTimeout;
@@ -148,7 +168,7 @@ final class ControlChannel {
       return;
     }
     shutdownChannel();
-    channel = Transport.managerChannel(host, port);
+    channel = Transport.managerChannel(host, port, trust);
     int current = ++attempt;
     log.debug("connecting to the manager at {}:{} (attempt {})", host, port, current);
     StreamObserver<WorkerMessage> out = WorkerServiceGrpc.newStub(channel).connect(new Inbound(current));
@@ -202,6 +222,46 @@ final class ControlChannel {
       return;
     }
     listener.onAuthenticationFailed(reason);
+  }
+
+  private void tlsFailed(int which, String reason) {
+    if (which != attempt || closed) {
+      return;
+    }
+    listener.onTlsFailed(reason);
+  }
+
+  /**
+   * Why a stream that failed before the manager said anything cannot work over TLS, or null if
+   * TLS is not the trouble. Blocks for the probe, so it runs on a gRPC thread, not on the loop.
+   */
+  private String tlsFailure(Status s) {
+    if (s.getCode() != Status.Code.UNAVAILABLE) {
+      return null;
+    }
+    String manager = "the manager at " + host + ":" + port;
+    var untrusted = UntrustedServerException.find(s.getCause());
+    if (untrusted.isPresent() && trust != null) {
+      return "TLS with " + manager + " failed: " + untrusted.get() + (trust.fingerprint().isPresent()
+          ? ": give --ssl-fingerprint the manager's fingerprint (it logs it, and writes it to tls-fingerprint in its"
+              + " run directory)"
+          : ": give --ssl-ca a file holding the manager's certificate or the CA certificate that signed it, for a name"
+              + " the worker connects with");
+    }
+    for (Throwable c = s.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof ConnectException) {
+        return null; // nothing listens there yet
+      }
+    }
+    TlsProbe.Answer answer = TlsProbe.probe(host, port, PROBE_TIMEOUT);
+    if (trust == null && answer == TlsProbe.Answer.TLS) {
+      return manager + " speaks TLS: start the worker with --ssl, and --ssl-fingerprint SHA256 (the manager logs it,"
+          + " and writes it to tls-fingerprint in its run directory) or --ssl-ca CERT.pem";
+    }
+    if (trust != null && answer == TlsProbe.Answer.PLAINTEXT) {
+      return manager + " does not speak TLS: drop --ssl, or start the manager with --ssl";
+    }
+    return null;
   }
 
   private void ended(int which, String reason) {
@@ -263,6 +323,8 @@ final class ControlChannel {
   /** Receives one stream's messages and posts them to the loop. */
   private final class Inbound implements StreamObserver<ManagerMessage> {
     private final int which;
+    /** Whether the manager sent anything on this stream: then TLS, if any, worked. */
+    private volatile boolean heard;
 
     Inbound(int which) {
       this.which = which;
@@ -270,6 +332,7 @@ final class ControlChannel {
 
     @Override
     public void onNext(ManagerMessage m) {
+      heard = true;
       loop.post(() -> {
         if (!m.hasBatch()) {
           deliver(m);
@@ -295,7 +358,14 @@ final class ControlChannel {
     public void onError(Throwable t) {
       Status s = Status.fromThrowable(t);
       String reason = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
-      loop.post(() -> ended(which, reason));
+      String tls = heard ? null : tlsFailure(s);
+      loop.post(() -> {
+        if (tls != null) {
+          tlsFailed(which, tls);
+        } else {
+          ended(which, reason);
+        }
+      });
     }
 
     @Override

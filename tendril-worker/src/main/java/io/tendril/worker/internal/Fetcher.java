@@ -40,11 +40,15 @@ final class Fetcher implements AutoCloseable {
   private final ArchiveUnpacker unpacker;
   private final AtomicLong miniTasks = new AtomicLong();
 
-  /** Creates a fetcher into the cache, with mini-task sandboxes below {@code sandboxes}. */
-  Fetcher(WorkerCache cache, Path sandboxes, ScheduledExecutorService timers, String workerId) {
+  /**
+   * Creates a fetcher into the cache, with mini-task sandboxes below {@code sandboxes}.
+   *
+   * @param tls whether the worker speaks TLS, and so fetches from transfer servers only over TLS
+   */
+  Fetcher(WorkerCache cache, Path sandboxes, ScheduledExecutorService timers, String workerId, boolean tls) {
     this.cache = cache;
     this.sandboxes = sandboxes;
-    this.transfers = new TransferClient(timers, workerId);
+    this.transfers = new TransferClient(timers, workerId, tls);
     this.unpacker = new ArchiveUnpacker();
   }
 
@@ -64,8 +68,8 @@ final class Fetcher implements AutoCloseable {
     try {
       switch (f.getSourceCase()) {
         case TRANSFER_ADDRESS -> {
-          long received = transfers.fetch(f.getTransferAddress(), name, f.getToken(), f.getTokenExpiryMs(), f.getSize(),
-              stage, cancellation);
+          long received = transfers.fetch(f.getTransferAddress(), f.getSourceFingerprint(), name, f.getToken(),
+              f.getTokenExpiryMs(), f.getSize(), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case URL -> {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.tendril.protocol.tls.UntrustedServerException;
 import io.tendril.protocol.transfer.EntryReceiver;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
@@ -31,7 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * receives nothing for {@link #STALL_TIME} (60 s) is abandoned. A cancelled or timed-out transfer
  * ends its gRPC call at once.
  *
- * <p>Owned by the {@link Fetcher}; one channel per source address, kept until the worker exits.
+ * <p>With TLS, a source is reached over TLS and trusted only if its certificate has the fingerprint
+ * the manager passed for it in FetchFile; a worker with TLS fetches nothing in plaintext.
+ *
+ * <p>Owned by the {@link Fetcher}; one channel per source address and fingerprint, kept until the
+ * worker exits.
  * Its counterpart is the transfer server of a peer worker or of the manager.
  */
 final class TransferClient implements AutoCloseable {
@@ -47,11 +52,17 @@ final class TransferClient implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers;
   private final String requester;
+  private final boolean tls;
 
-  /** Creates a client that names itself {@code requester} and watches transfers on the timer. */
-  TransferClient(ScheduledExecutorService timers, String requester) {
+  /**
+   * Creates a client that names itself {@code requester} and watches transfers on the timer.
+   *
+   * @param tls whether this worker speaks TLS, and so fetches only over TLS
+   */
+  TransferClient(ScheduledExecutorService timers, String requester, boolean tls) {
     this.timers = timers;
     this.requester = requester;
+    this.tls = tls;
   }
 
   /** The deadline of a transfer of a known size. */
@@ -63,6 +74,7 @@ final class TransferClient implements AutoCloseable {
    * Fetches a cached file or directory into {@code target}.
    *
    * @param address the transfer server, {@code host:port}
+   * @param fingerprint the SHA-256 fingerprint of the server's certificate, or empty for plaintext
    * @param cacheName the name to ask for
    * @param token the manager's token for this transfer, empty if none
    * @param tokenExpiryMs when the token expires
@@ -72,8 +84,12 @@ final class TransferClient implements AutoCloseable {
    * @return the data bytes received
    * @throws IOException on a failed, refused, malformed, stalled or cancelled transfer
    */
-  long fetch(String address, String cacheName, ByteString token, long tokenExpiryMs, long expectedBytes, Path target,
-      Cancellation cancellation) throws IOException {
+  long fetch(String address, String fingerprint, String cacheName, ByteString token, long tokenExpiryMs,
+      long expectedBytes, Path target, Cancellation cancellation) throws IOException {
+    if (tls && fingerprint.isEmpty()) {
+      throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
+          + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
+    }
     Context.CancellableContext ctx = Context.current().withCancellation();
     AtomicLong lastData = new AtomicLong(System.nanoTime());
     AtomicReference<String> stopped = new AtomicReference<>();
@@ -89,7 +105,7 @@ final class TransferClient implements AutoCloseable {
     }, 1, 1, TimeUnit.SECONDS);
     try {
       return ctx.call(() -> {
-        var stub = TransferServiceGrpc.newBlockingStub(channel(address));
+        var stub = TransferServiceGrpc.newBlockingStub(channel(address, fingerprint));
         if (expectedBytes > 0) {
           stub = stub.withDeadlineAfter(deadlineFor(expectedBytes).toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -111,7 +127,8 @@ final class TransferClient implements AutoCloseable {
       });
     } catch (StatusRuntimeException e) {
       String why = stopped.get() != null ? stopped.get()
-          : e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+          : UntrustedServerException.find(e).orElseGet(() -> e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
       throw new IOException("fetching " + cacheName + " from " + address + " failed: " + why, e);
     } catch (IOException e) {
       throw new IOException("fetching " + cacheName + " from " + address + " failed: " + e.getMessage(), e);
@@ -123,8 +140,8 @@ final class TransferClient implements AutoCloseable {
     }
   }
 
-  private ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, Transport::transferChannel);
+  private ManagedChannel channel(String address, String fingerprint) {
+    return channels.computeIfAbsent(address + " " + fingerprint, k -> Transport.transferChannel(address, fingerprint));
   }
 
   /** Closes every channel. */

@@ -9,6 +9,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.auth.TransferTokens;
+import io.tendril.protocol.tls.TlsIdentity;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * being sent is pinned, so an Unlink in the meantime takes effect once the send ends. With a
  * password, a request is served only with a valid, unexpired token issued by the manager for that
  * file and that requester ({@link TransferTokens}); it is checked before anything else, so that an
- * unauthenticated peer learns nothing, not even whether the file is here.
+ * unauthenticated peer learns nothing, not even whether the file is here. With TLS, it serves over
+ * TLS with the worker's self-signed certificate, which clients pin by the fingerprint the manager
+ * learned from Hello.
  *
  * <p>Owned by the worker engine, started before Hello (its address is in it) and stopped on exit.
  * Its counterpart is the fetcher of a peer worker or the manager's output retriever.
@@ -62,10 +65,11 @@ final class TransferServer implements AutoCloseable {
    * @param bind where to listen
    * @param concurrency files sent at once
    * @param tokens what a request must carry to be served
+   * @param identity the key and certificate to serve TLS with, or null for plaintext
    * @throws IOException if the server cannot listen
    */
-  TransferServer(WorkerCache cache, String workerId, InetSocketAddress bind, int concurrency, TransferTokens tokens)
-      throws IOException {
+  TransferServer(WorkerCache cache, String workerId, InetSocketAddress bind, int concurrency, TransferTokens tokens,
+      TlsIdentity identity) throws IOException {
     this.cache = cache;
     this.tokens = tokens;
     this.workerId = workerId;
@@ -74,7 +78,7 @@ final class TransferServer implements AutoCloseable {
     this.senders.allowCoreThreadTimeOut(true);
     this.callThreads = Executors.newCachedThreadPool(WorkerThreads.factory("tendril-transfer-call-" + workerId));
     try {
-      this.server = Transport.startServer(bind, new Service(), callThreads);
+      this.server = Transport.startServer(bind, new Service(), callThreads, identity);
     } catch (IOException | RuntimeException e) {
       senders.shutdownNow();
       callThreads.shutdownNow();

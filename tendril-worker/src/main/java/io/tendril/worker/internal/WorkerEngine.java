@@ -4,6 +4,7 @@ import io.tendril.protocol.CacheLevel;
 import io.tendril.protocol.Protocol;
 import io.tendril.protocol.Resources;
 import io.tendril.protocol.auth.TransferTokens;
+import io.tendril.protocol.tls.TlsIdentity;
 import io.tendril.protocol.wire.Heartbeat;
 import io.tendril.protocol.wire.Hello;
 import io.tendril.protocol.wire.ManagerMessage;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Function calls run in library processes of the {@link LibraryPool}, one per classpath, in
  * {@code workspace/libraries}; they are stopped when the worker stops.
  *
+ * <p>With TLS ({@link WorkerOptions#tls()}), a self-signed pair is made at start for the transfer
+ * server, and its fingerprint goes out in Hello; the control channel and the fetcher speak TLS.
+ *
  * <p>Heartbeats, the idle timeout and the manager's silence are watched by {@link Liveness}.
  * Losing the manager kills the running tasks, cancels the fetches and removes task- and
  * workflow-level files; the worker then reconnects and announces the files it kept.
@@ -70,6 +75,8 @@ public final class WorkerEngine {
   private volatile Path workspace;
   private volatile Resources total;
   private volatile String transferAddress;
+  /** The fingerprint of the transfer server's certificate; empty without TLS. */
+  private volatile String transferFingerprint = "";
   private volatile TransferServer transferServer;
   private volatile boolean connected;
   private boolean ownsWorkspace;
@@ -125,8 +132,8 @@ public final class WorkerEngine {
       throw e instanceof IOException io ? new UncheckedIOException(message, io)
           : e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
-    log.info("worker {} offers {}; files served at {}; workspace {}", options.workerId(), total, transferAddress,
-        workspace);
+    log.info("worker {} offers {}; files served at {}{}; workspace {}", options.workerId(), total, transferAddress,
+        transferFingerprint.isEmpty() ? "" : " over TLS (certificate " + transferFingerprint + ")", workspace);
     loop.post(control::start);
     loop.every(this::tick, TICK_MILLIS);
   }
@@ -153,15 +160,21 @@ public final class WorkerEngine {
     hostname = NetworkAddresses.hostname();
     String host = options.transferHost().orElseGet(() -> NetworkAddresses.localAddressTowards(
         options.managerHost(), options.managerPort()).getHostAddress());
+    TlsIdentity identity = null;
+    if (options.tls().isPresent()) {
+      // The transfer server's own pair, made for this process; peers pin it by the fingerprint in Hello.
+      identity = TlsIdentity.selfSigned("tendril worker " + options.workerId(), List.of(host, hostname));
+      transferFingerprint = identity.fingerprint();
+    }
     transferServer = new TransferServer(cache, options.workerId(), new InetSocketAddress(host, options.transferPort()),
-        options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)));
+        options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)), identity);
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
-    fetcher = new Fetcher(cache, sandboxes, timers, options.workerId());
+    fetcher = new Fetcher(cache, sandboxes, timers, options.workerId(), identity != null);
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e));
     tasks = new TaskScheduler(total, cache, sandboxes, pool, options.monitorInterval(), loop, outbox, tasksRun, fetches::isPending,
         libraries);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
-        new ControlListener(), options.password().orElse(null));
+        new ControlListener(), options.password().orElse(null), options.tls().orElse(null));
     liveness = new Liveness(options.idleTimeout(), loop, this::sendHeartbeat);
   }
 
@@ -326,6 +339,7 @@ public final class WorkerEngine {
         .setHostname(hostname)
         .setResources(total.toWire())
         .setTransferAddress(transferAddress)
+        .setTransferFingerprint(transferFingerprint)
         .addAllCached(cache.listing())
         .setWorkspace(workspace.toString())).build();
   }
@@ -519,6 +533,11 @@ public final class WorkerEngine {
     @Override
     public void onAuthenticationFailed(String reason) {
       terminate(WorkerExit.Reason.AUTHENTICATION_FAILED, reason);
+    }
+
+    @Override
+    public void onTlsFailed(String reason) {
+      terminate(WorkerExit.Reason.TLS_FAILED, reason);
     }
   }
 }
