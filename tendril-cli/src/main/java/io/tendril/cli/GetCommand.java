@@ -212,17 +212,21 @@ final class GetCommand implements Callable<Integer> {
     if (mode != null) {
       get.resourcesMode(mode);
     }
-    if (progress && ProgressBar.stderrIsTerminal()) {
-      get.progress((done, total) -> {
-        if (done == total || done % 100 == 0) {
-          err.print("\r" + done + "/" + total + " tasks");
-          if (done == total) {
-            err.println();
-          }
-          err.flush();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    boolean bar = progress && ProgressBar.stderrIsTerminal();
+    int[] shown = {-1};
+    get.progress((done, total) -> {
+      calls.set(total);
+      // Calls finish in batches, so the count jumps: redraw at each hundredth of the run and at its end.
+      if (bar && (done == total || done - shown[0] >= Math.max(1, total / 100))) {
+        shown[0] = done;
+        err.print("\r" + done + "/" + total + " calls");
+        if (done == total) {
+          err.println();
         }
-      });
-    }
+        err.flush();
+      }
+    });
     try (Manager manager = new Manager(options);
         LocalWorkers local = n > 0 ? LocalWorkers.start(n, manager.port(), run, "local", password,
             manager.tlsFingerprint().orElse(null)) : null) {
@@ -234,9 +238,10 @@ final class GetCommand implements Callable<Integer> {
       long start = System.nanoTime();
       Object result = manager.get(graph, requested, get);
       ManagerStats s = manager.stats();
-      err.printf("tendril: %d tasks in %.2f s on %d workers; %s moved between workers, %s returned to the manager%n",
-          s.tasksDone(), (System.nanoTime() - start) / 1e9, s.workersJoined(), bytes(s.peerBytes()),
-          bytes(s.bytesReceivedByManager()));
+      err.printf("tendril: %d calls (%d tasks) in %.2f s on %d workers; %s moved between workers, %s of small "
+              + "results carried in messages, %s of files returned to the manager%n",
+          calls.get(), s.tasksDone(), (System.nanoTime() - start) / 1e9, s.workersJoined(), bytes(s.peerBytes()),
+          bytes(s.inlineBytesReceived()), bytes(s.bytesReceivedByManager()));
       err.flush();
       return result;
     }

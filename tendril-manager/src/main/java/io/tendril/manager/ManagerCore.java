@@ -80,6 +80,8 @@ final class ManagerCore {
   long workersLost;
   long bytesReceivedByManager;
   long peerTransfers;
+  /** Bytes of function-call results that came back inside completions. */
+  long inlineBytesReceived;
   long peerBytes;
   long managerTransfers;
   long urlTransfers;
@@ -626,6 +628,10 @@ final class ManagerCore {
       // A cancelled task's confirmation, or a stale attempt: nothing to do but free what it held.
       return;
     }
+    inlineBytesReceived += f.getInlineResult().size();
+    for (io.tendril.protocol.wire.CallResult c : f.getCallResultsList()) {
+      inlineBytesReceived += c.getInlineResult().size();
+    }
     w.tasks.remove(t);
     release(t, w);
     t.ended = Instant.ofEpochMilli(f.getFinishedAtMs() == 0 ? System.currentTimeMillis() : f.getFinishedAtMs());
@@ -1067,6 +1073,6 @@ final class ManagerCore {
     }
     return new ManagerStats(tasksSubmitted, waiting, readyCount, running, retrieving, tasksDone, tasksRequeued,
         workers.size(), workersJoined, workersLost, bytesSentByManager, bytesReceivedByManager, peerTransfers,
-        peerBytes, managerTransfers, urlTransfers, transferFailures, tempsRecovered);
+        peerBytes, managerTransfers, urlTransfers, transferFailures, tempsRecovered, inlineBytesReceived);
   }
 }

@@ -22,9 +22,12 @@ package io.tendril.manager;
  * @param urlTransfers completed transfers of URLs fetched by workers
  * @param transferFailures transfers that failed
  * @param tempsRecovered temp files rebuilt by re-running their producers
+ * @param inlineBytesReceived bytes of small function-call results that came back inside
+ *     completion messages (forwarded by {@link Manager#get} to the calls that read them)
  */
 public record ManagerStats(
     long tasksSubmitted, int tasksWaiting, int tasksReady, int tasksRunning, int tasksRetrieving,
     long tasksDone, long tasksRequeued, int workersConnected, long workersJoined, long workersLost,
     long bytesSentByManager, long bytesReceivedByManager, long peerTransfers, long peerBytes,
-    long managerTransfers, long urlTransfers, long transferFailures, long tempsRecovered) {}
+    long managerTransfers, long urlTransfers, long transferFailures, long tempsRecovered,
+    long inlineBytesReceived) {}
