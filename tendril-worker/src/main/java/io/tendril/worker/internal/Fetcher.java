@@ -64,12 +64,12 @@ final class Fetcher implements AutoCloseable {
     try {
       switch (f.getSourceCase()) {
         case TRANSFER_ADDRESS -> {
-          long received = transfers.fetch(f.getTransferAddress(), name, f.getToken(), f.getTokenExpiryMs(), f.getSize(),
-              stage, cancellation);
+          long received = transfers.fetch(f.getTransferAddress(), name, f.getToken(), f.getTokenExpiryMs(),
+              TransferLimits.of(f), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case URL -> {
-          long received = urls.fetch(f.getUrl(), f.getSize(), stage, cancellation);
+          long received = urls.fetch(f.getUrl(), TransferLimits.of(f), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case UNTAR -> {
