@@ -368,7 +368,7 @@ public final class Manager implements AutoCloseable, Scheduler {
       }
       Path tmp = Files.createTempFile("tendril-fetch-", ".bin");
       try {
-        retriever.fetchTo(address, file.cacheName(), tmp, -1);
+        retriever.fetchTo(address, file.cacheName(), tmp, -1, 0);
         byte[] bytes = Files.readAllBytes(tmp);
         loop.post(() -> core.onFetched(file.cacheName(), address, bytes.length));
         return bytes;

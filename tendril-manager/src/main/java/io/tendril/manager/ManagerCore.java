@@ -658,7 +658,7 @@ final class ManagerCore {
         wake(fe);
       } else if (fe.file.path().isPresent() && !t.recovery) {
         retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, o.getCacheName(),
-            fe.file.path().get(), o.getSize()));
+            fe.file.path().get(), o.getSize(), knobs.transferTimeoutMillis(o.getSize())));
       }
       log.event("cache", "event", "output", "worker", w.label(), "file", o.getCacheName(), "size", o.getSize());
     }
@@ -951,6 +951,7 @@ final class ManagerCore {
     workersLost++;
     log.event("worker", "event", "disconnect", "worker", w.label(), "reason", reason, "tasks", w.tasks.size());
     staging.dropDestination(w);
+    retriever.cancelFrom(w.transferAddress);
     List<TaskEntry> lost = new ArrayList<>(w.tasks);
     lost.addAll(w.retrieving);
     w.tasks.clear();

@@ -1,5 +1,6 @@
 package io.tendril.manager;
 
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tendril.protocol.Protocol;
@@ -9,6 +10,7 @@ import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.TransferServiceGrpc;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,11 +21,17 @@ import java.util.concurrent.TimeUnit;
  * transfer server on a small pool of threads (never on the loop), streaming to a temporary file
  * that is moved into place, and posts the outcome to the loop. Also fetches files for {@link
  * Manager#fetchFile}. With a password, each fetch carries a token the manager issues to itself.
- * The counterpart of the worker's transfer server.
+ * A retrieval has a deadline that grows with the file's size (the {@code transfer-*} knobs), and
+ * those from a worker that is lost are cancelled at once, so a worker that stopped answering does
+ * not hold the pool's threads. The counterpart of the worker's transfer server.
  */
 final class OutputRetriever implements AutoCloseable {
-  /** One output to bring back. */
-  record Request(long taskId, String address, String cacheName, Path target, long size) {}
+  /**
+   * One output to bring back.
+   *
+   * @param timeoutMillis how long it may take; 0 for the default of {@link #fetchTo}
+   */
+  record Request(long taskId, String address, String cacheName, Path target, long size, long timeoutMillis) {}
 
   /** Receives each outcome on the loop. */
   interface Sink {
@@ -36,6 +44,8 @@ final class OutputRetriever implements AutoCloseable {
     return t;
   });
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** Fetches under way, by the address they read from, to cancel those of a lost worker. */
+  private final Map<String, Set<Context.CancellableContext>> inFlight = new ConcurrentHashMap<>();
   private final TransferTokens tokens;
   private volatile Sink sink;
   private volatile EventLoop loop;
@@ -54,7 +64,7 @@ final class OutputRetriever implements AutoCloseable {
       long bytes = 0;
       String error = null;
       try {
-        bytes = fetchTo(r.address(), r.cacheName(), r.target(), r.size());
+        bytes = fetchTo(r.address(), r.cacheName(), r.target(), r.size(), r.timeoutMillis());
       } catch (Exception e) {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
@@ -64,16 +74,40 @@ final class OutputRetriever implements AutoCloseable {
     });
   }
 
-  /** Fetches a cached file from a transfer server into a local path (blocking). */
-  long fetchTo(String address, String cacheName, Path target, long sizeHint) throws java.io.IOException {
-    long timeoutSeconds = 60 + Math.max(0, sizeHint) / (1024 * 1024);
-    var stub = TransferServiceGrpc.newBlockingStub(channel(address))
-        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+  /**
+   * Fetches a cached file from a transfer server into a local path (blocking).
+   *
+   * @param timeoutMillis how long it may take; 0 for 60 s plus a second per MiB of {@code sizeHint}
+   */
+  long fetchTo(String address, String cacheName, Path target, long sizeHint, long timeoutMillis)
+      throws java.io.IOException {
+    long timeout = timeoutMillis > 0 ? timeoutMillis : 1000 * (60 + Math.max(0, sizeHint) / (1024 * 1024));
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    Set<Context.CancellableContext> mine = inFlight.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet());
+    mine.add(ctx);
     try {
-      return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
-          .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
+      return ctx.call(() -> {
+        var stub = TransferServiceGrpc.newBlockingStub(channel(address)).withDeadlineAfter(timeout, TimeUnit.MILLISECONDS);
+        return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
+            .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
+      });
     } catch (io.grpc.StatusRuntimeException e) {
       throw new java.io.IOException("fetching " + cacheName + " from " + address + ": " + e.getStatus(), e);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException("fetching " + cacheName + " from " + address + ": " + e, e);
+    } finally {
+      mine.remove(ctx);
+      ctx.cancel(null);
+    }
+  }
+
+  /** Cancels the fetches from a transfer server (its worker was lost); they fail at once. */
+  void cancelFrom(String address) {
+    Set<Context.CancellableContext> those = inFlight.get(address);
+    if (those != null) {
+      those.forEach(c -> c.cancel(null));
     }
   }
 

@@ -88,6 +88,10 @@ final class Staging {
     }
     String id = "x" + (++nextTransfer);
     fetch.setTransferId(id);
+    if (fetch.hasTransferAddress() || fetch.hasUrl()) {
+      // Limits that grow with the file, so a large file is not cut off and a stalled one not awaited.
+      fetch.setTimeoutMs(core.knobs.transferTimeoutMillis(f.size)).setStallTimeoutMs(core.knobs.transferStallMillis());
+    }
     if (fetch.hasTransferAddress()) {
       // The source serves the file only with a token issued for it and this worker.
       TransferTokens.Token token = core.tokens.issue(d.cacheName(), w.id);
