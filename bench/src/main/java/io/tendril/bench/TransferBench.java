@@ -54,7 +54,7 @@ public final class TransferBench {
         long elapsedMs = 0;
         for (String line : Files.readAllLines(m.transactionLog())) {
           if (line.contains("\"source_kind\":\"peer\"") && line.contains("\"event\":\"done\"")) {
-            String v = line.replaceAll(".*\"elapsed_ms\":([0-9]+).*", "$1");
+            String v = line.replaceAll(".*\"transfer_ms\":([0-9]+).*", "$1");
             elapsedMs = Long.parseLong(v);
           }
         }

@@ -612,7 +612,7 @@ final class ManagerCore {
     }
     log.event("transfer", "event", "done", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
         "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "size", u.getSize(),
-        "elapsed_ms", u.getElapsedMs());
+        "transfer_ms", u.getElapsedMs());
   }
 
   private void onTaskFinished(WorkerEntry w, TaskFinished f) {
