@@ -16,6 +16,12 @@ final class FileEntry {
   TaskEntry producer;
   /** Whether a recovery of the producer is under way. */
   boolean recovering;
+  /**
+   * Why the temp will not be made, when its producer ended without making it (failed, or ran out
+   * of retries); null while it is made, may be made, or was made. Cleared when a new producer is
+   * submitted.
+   */
+  String notMade;
 
   FileEntry(DeclaredFile file) {
     this.file = file;

@@ -18,6 +18,12 @@ final class Knobs {
         "transfers one source (a worker or the manager) serves at once"));
     TABLE.put("source-blocklist-seconds", new Knob(15, "s",
         "how long a source whose transfer failed is avoided"));
+    TABLE.put("transfer-timeout-minimum", new Knob(30, "s",
+        "every transfer of a known size may take this long, plus its size at transfer-rate-floor"));
+    TABLE.put("transfer-rate-floor", new Knob(1 << 20, "bytes/s",
+        "the slowest rate a transfer is allowed: a file of N bytes may take transfer-timeout-minimum + N / this"));
+    TABLE.put("transfer-stall-seconds", new Knob(60, "s",
+        "a transfer that receives nothing this long is abandoned and retried from another source"));
     TABLE.put("keepalive-interval", new Knob(5, "s", "how often workers send a heartbeat"));
     TABLE.put("keepalive-timeout", new Knob(30, "s",
         "a worker silent this long is declared lost and its tasks go back to ready"));
@@ -41,6 +47,26 @@ final class Knobs {
 
   double get(String name) {
     return values.get(name);
+  }
+
+  /**
+   * How long a transfer of a size may take: {@code transfer-timeout-minimum} plus the size at
+   * {@code transfer-rate-floor}; 0 (the worker's own default) when the size is unknown.
+   *
+   * @param bytes the file's size, 0 or less when unknown
+   * @return milliseconds, at most a week
+   */
+  long transferTimeoutMillis(long bytes) {
+    if (bytes <= 0) {
+      return 0;
+    }
+    double seconds = get("transfer-timeout-minimum") + bytes / Math.max(1, get("transfer-rate-floor"));
+    return (long) Math.min(7 * 24 * 3600e3, Math.max(1, seconds * 1000));
+  }
+
+  /** How long a transfer may receive nothing, in milliseconds (at least one). */
+  long transferStallMillis() {
+    return (long) Math.max(1, get("transfer-stall-seconds") * 1000);
   }
 
   void set(String name, double value) {

@@ -400,7 +400,7 @@ public final class Manager implements AutoCloseable, Scheduler {
       String address = replica.address();
       Path tmp = Files.createTempFile("tendril-fetch-", ".bin");
       try {
-        retriever.fetchTo(address, replica.fingerprint(), file.cacheName(), tmp, -1);
+        retriever.fetchTo(address, replica.fingerprint(), file.cacheName(), tmp, -1, 0);
         byte[] bytes = Files.readAllBytes(tmp);
         loop.post(() -> core.onFetched(file.cacheName(), address, bytes.length));
         return bytes;

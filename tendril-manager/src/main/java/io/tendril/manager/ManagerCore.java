@@ -174,6 +174,7 @@ final class ManagerCore {
       FileEntry f = fileEntry(out);
       if (out.kind() == DeclaredFile.Kind.TEMP) {
         f.producer = t;
+        f.notMade = null;
       }
     }
     for (DeclaredFile in : t.spec.inputs().keySet()) {
@@ -191,6 +192,13 @@ final class ManagerCore {
       setState(t, TaskState.READY);
       ready.add(t);
       return;
+    }
+    for (FileEntry f : missing) {
+      if (f.notMade != null) {
+        // Waiting would be forever: the temp's producer ended without making it.
+        complete(t, ResultCode.INPUT_MISSING, 0, "", false, notMadeMessage(f));
+        return;
+      }
     }
     setState(t, TaskState.WAITING_INPUTS);
     for (FileEntry f : missing) {
@@ -285,9 +293,25 @@ final class ManagerCore {
   }
 
   private void updateHungry() {
-    int want = (int) Math.max(knobs.get("hungry-minimum"), connectedCores * knobs.get("hungry-factor"));
-    hungry = Math.max(0, want - ready.size());
-    window = want + (int) Math.ceil(connectedCores * (1 + knobs.get("worker-prefetch")));
+    // Computed in double and bounded, so that a worker claiming absurd resources cannot overflow them.
+    double want = Math.min(MAX_WANTED, Math.max(knobs.get("hungry-minimum"), connectedCores * knobs.get("hungry-factor")));
+    hungry = (int) Math.max(0, want - ready.size());
+    window = (int) Math.min(MAX_WANTED, want + Math.ceil(connectedCores * (1 + knobs.get("worker-prefetch"))));
+  }
+
+  /** The most tasks hungry() and the window ever ask for. */
+  private static final double MAX_WANTED = 1 << 24;
+
+  /**
+   * Sums the cores of the connected workers (at least one each) again from scratch, rather than
+   * adding and subtracting as they come and go, which a huge number would spoil for good.
+   */
+  private void recountCores() {
+    double sum = 0;
+    for (WorkerEntry w : workers.values()) {
+      sum += Math.max(1, w.total.cores());
+    }
+    connectedCores = sum;
   }
 
   /**
@@ -531,7 +555,7 @@ final class ManagerCore {
     w.batcher = sends;
     connection.attach(w);
     workers.put(w.id, w);
-    connectedCores += Math.max(1, total.cores());
+    recountCores();
     managerAddresses.put(w, managerAddress);
     workersJoined++;
     for (io.tendril.protocol.wire.CachedFile c : h.getCachedList()) {
@@ -719,7 +743,7 @@ final class ManagerCore {
         wake(fe);
       } else if (fe.file.path().isPresent() && !t.recovery) {
         retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, w.transferFingerprint, o.getCacheName(),
-            fe.file.path().get(), o.getSize()));
+            fe.file.path().get(), o.getSize(), knobs.transferTimeoutMillis(o.getSize())));
       }
       log.event("cache", "event", "output", "worker", w.label(), "file", o.getCacheName(), "size", o.getSize());
     }
@@ -906,6 +930,7 @@ final class ManagerCore {
     Instant now = Instant.now();
     log.event("task", "id", t.id, "state", TaskState.DONE, "result", code, "exit_code", exitCode,
         "worker", worker.isEmpty() ? null : worker, "attempts", t.attempts, "message", message == null || message.isEmpty() ? null : message);
+    settleTemps(t, code, exitCode, message);
     if (t.recovery) {
       return;
     }
@@ -936,6 +961,45 @@ final class ManagerCore {
 
   // ------------------------------------------------------------------ temps and recovery
 
+  /**
+   * A task is done: each temp it was to make that exists nowhere is settled, so that no task waits
+   * for it forever. After a failure (of the first run or of a recovery) the temp will not be made:
+   * the tasks waiting for it end {@code INPUT_MISSING}, saying why. After a success that left no
+   * replica (the worker reported no such output, or lost it at once), it is made again if a task
+   * still needs it.
+   */
+  private void settleTemps(TaskEntry t, ResultCode code, int exitCode, String message) {
+    for (DeclaredFile out : t.spec.outputs().values()) {
+      if (out.kind() != DeclaredFile.Kind.TEMP) {
+        continue;
+      }
+      FileEntry f = files.get(out.cacheName());
+      if (f == null || f.producer != t || !f.replicas.isEmpty()) {
+        continue;
+      }
+      f.recovering = false;
+      if (code == ResultCode.SUCCESS && exitCode == 0) {
+        maybeRecover(f);
+        continue;
+      }
+      f.notMade = "task " + t.id + (t.recovery ? " (remaking it)" : "") + " ended " + code
+          + (code == ResultCode.SUCCESS ? " with exit code " + exitCode : "")
+          + (message == null || message.isEmpty() ? "" : ": " + message);
+      List<TaskEntry> waiters = waitingOn.remove(f.cacheName());
+      if (waiters != null) {
+        for (TaskEntry w : waiters) {
+          if (w.state == TaskState.WAITING_INPUTS) {
+            complete(w, ResultCode.INPUT_MISSING, 0, "", false, notMadeMessage(f));
+          }
+        }
+      }
+    }
+  }
+
+  private static String notMadeMessage(FileEntry f) {
+    return "input " + f.cacheName() + " will not be made: its producer " + f.notMade;
+  }
+
   private void wake(FileEntry f) {
     List<TaskEntry> waiters = waitingOn.remove(f.cacheName());
     if (waiters == null) {
@@ -960,7 +1024,7 @@ final class ManagerCore {
 
   /** Re-runs the producer of a lost temp that a pending task still needs. */
   private void recover(FileEntry f) {
-    if (f.recovering || f.producer == null || f.producer.state != TaskState.DONE) {
+    if (f.recovering || f.notMade != null || f.producer == null || f.producer.state != TaskState.DONE) {
       return;
     }
     f.recovering = true;
@@ -977,12 +1041,14 @@ final class ManagerCore {
   }
 
   void onDisconnect(WorkerEntry w, String reason) {
-    if (w.gone && !workers.containsKey(w.id)) {
+    if (workers.get(w.id) != w) {
+      // Disconnected before; a worker of the same id may have connected since, and is not this one.
+      w.gone = true;
       return;
     }
     w.gone = true;
     workers.remove(w.id);
-    connectedCores -= Math.max(1, w.total.cores());
+    recountCores();
     withRoom.remove(w);
     managerAddresses.remove(w);
     workersLost++;
@@ -991,6 +1057,7 @@ final class ManagerCore {
     for (TaskEntry t : w.tasks) {
       categories.ended(t, ready);
     }
+    retriever.cancelFrom(w.transferAddress);
     List<TaskEntry> lost = new ArrayList<>(w.tasks);
     lost.addAll(w.retrieving);
     w.tasks.clear();

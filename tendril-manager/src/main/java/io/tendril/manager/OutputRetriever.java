@@ -1,6 +1,7 @@
 package io.tendril.manager;
 
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tendril.protocol.Protocol;
@@ -12,6 +13,7 @@ import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.TransferServiceGrpc;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,12 +25,19 @@ import java.util.concurrent.TimeUnit;
  * that is moved into place, and posts the outcome to the loop. Also fetches files for {@link
  * Manager#fetchFile}. With a password, each fetch carries a token the manager issues to itself; with
  * TLS, each worker is reached over TLS and trusted only with the certificate fingerprint from its
- * Hello.
- * The counterpart of the worker's transfer server.
+ * Hello. A retrieval has a deadline that grows with the file's size (the {@code transfer-*} knobs),
+ * and those from a worker that is lost are cancelled at once, so a worker that stopped answering
+ * does not hold the pool's threads. The counterpart of the worker's transfer server.
  */
 final class OutputRetriever implements AutoCloseable {
-  /** One output to bring back. */
-  record Request(long taskId, String address, String fingerprint, String cacheName, Path target, long size) {}
+  /**
+   * One output to bring back.
+   *
+   * @param fingerprint the SHA-256 fingerprint of the worker's transfer certificate, or empty
+   * @param timeoutMillis how long it may take; 0 for the default of {@link #fetchTo}
+   */
+  record Request(long taskId, String address, String fingerprint, String cacheName, Path target, long size,
+      long timeoutMillis) {}
 
   /** Receives each outcome on the loop. */
   interface Sink {
@@ -41,6 +50,8 @@ final class OutputRetriever implements AutoCloseable {
     return t;
   });
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** Fetches under way, by the address they read from, to cancel those of a lost worker. */
+  private final Map<String, Set<Context.CancellableContext>> inFlight = new ConcurrentHashMap<>();
   private final TransferTokens tokens;
   private volatile Sink sink;
   private volatile EventLoop loop;
@@ -59,7 +70,7 @@ final class OutputRetriever implements AutoCloseable {
       long bytes = 0;
       String error = null;
       try {
-        bytes = fetchTo(r.address(), r.fingerprint(), r.cacheName(), r.target(), r.size());
+        bytes = fetchTo(r.address(), r.fingerprint(), r.cacheName(), r.target(), r.size(), r.timeoutMillis());
       } catch (Exception e) {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
@@ -73,18 +84,39 @@ final class OutputRetriever implements AutoCloseable {
    * Fetches a cached file from a transfer server into a local path (blocking).
    *
    * @param fingerprint the SHA-256 fingerprint of the server's certificate to pin, or empty for plaintext
+   * @param timeoutMillis how long it may take; 0 for 60 s plus a second per MiB of {@code sizeHint}
    */
-  long fetchTo(String address, String fingerprint, String cacheName, Path target, long sizeHint)
+  long fetchTo(String address, String fingerprint, String cacheName, Path target, long sizeHint, long timeoutMillis)
       throws java.io.IOException {
-    long timeoutSeconds = 60 + Math.max(0, sizeHint) / (1024 * 1024);
-    var stub = TransferServiceGrpc.newBlockingStub(channel(address, fingerprint))
-        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+    long timeout = timeoutMillis > 0 ? timeoutMillis : 1000 * (60 + Math.max(0, sizeHint) / (1024 * 1024));
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    Set<Context.CancellableContext> mine = inFlight.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet());
+    mine.add(ctx);
     try {
-      return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
-          .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
+      return ctx.call(() -> {
+        var stub = TransferServiceGrpc.newBlockingStub(channel(address, fingerprint))
+            .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS);
+        return EntryReceiver.receive(stub.fetch(tokens.sign(FetchRequest.newBuilder().setCacheName(cacheName)
+            .setRequester(Protocol.MANAGER_SOURCE)).build()), target);
+      });
     } catch (io.grpc.StatusRuntimeException e) {
       throw new java.io.IOException("fetching " + cacheName + " from " + address + ": "
           + UntrustedServerException.find(e).orElseGet(() -> e.getStatus().toString()), e);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException("fetching " + cacheName + " from " + address + ": " + e, e);
+    } finally {
+      mine.remove(ctx);
+      ctx.cancel(null);
+    }
+  }
+
+  /** Cancels the fetches from a transfer server (its worker was lost); they fail at once. */
+  void cancelFrom(String address) {
+    Set<Context.CancellableContext> those = inFlight.get(address);
+    if (those != null) {
+      those.forEach(c -> c.cancel(null));
     }
   }
 

@@ -91,6 +91,10 @@ final class Staging {
     }
     String id = "x" + (++nextTransfer);
     fetch.setTransferId(id);
+    if (fetch.hasTransferAddress() || fetch.hasUrl()) {
+      // Limits that grow with the file, so a large file is not cut off and a stalled one not awaited.
+      fetch.setTimeoutMs(core.knobs.transferTimeoutMillis(f.size)).setStallTimeoutMs(core.knobs.transferStallMillis());
+    }
     if (fetch.hasTransferAddress()) {
       // With TLS, the worker accepts only the source's own certificate.
       fetch.setSourceFingerprint(fingerprint);

@@ -1,7 +1,12 @@
 package io.tendril.manager;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.BindableService;
 import io.grpc.Grpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.wire.ManagerMessage;
@@ -9,6 +14,9 @@ import io.tendril.protocol.wire.Refuse;
 import io.tendril.protocol.wire.RefuseCode;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.protocol.wire.WorkerServiceGrpc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -20,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * {@link ManagerCore} handles it. With a password, each stream opens with the handshake of
  * {@link WorkerAuthentication}, and nothing of the worker reaches the core before it is done. The
  * counterpart of the worker's control-stream client.
+ *
+ * <p>Messages arrive as bytes and are parsed here rather than by gRPC: a message that does not
+ * parse ends its stream with {@code INVALID_ARGUMENT} and a reason, is logged, and disconnects the
+ * worker at once (gRPC would close the call without telling the service, leaving a worker that
+ * seems connected until the keepalive timeout).
  */
-final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
+final class WorkerEndpoint implements BindableService {
   private static final Logger slf4j = LoggerFactory.getLogger(WorkerEndpoint.class);
 
   private final EventLoop loop;
@@ -36,8 +49,33 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
     this.secret = secret;
   }
 
+  /** Passes a message's bytes through, for the endpoint to parse. */
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
   @Override
-  public StreamObserver<WorkerMessage> connect(StreamObserver<ManagerMessage> responses) {
+  public ServerServiceDefinition bindService() {
+    MethodDescriptor<WorkerMessage, ManagerMessage> typed = WorkerServiceGrpc.getConnectMethod();
+    return ServerServiceDefinition.builder(WorkerServiceGrpc.SERVICE_NAME)
+        .addMethod(typed.toBuilder(BYTES, typed.getResponseMarshaller()).build(),
+            ServerCalls.asyncBidiStreamingCall(this::connect))
+        .build();
+  }
+
+  StreamObserver<byte[]> connect(StreamObserver<ManagerMessage> responses) {
     io.grpc.Context ctx = io.grpc.Context.current();
     String managerAddress = managerAddress(ctx);
     SocketAddress remote = REMOTE_ADDRESS.get(ctx);
@@ -79,7 +117,7 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
    * One worker's stream; attached to its {@link WorkerEntry} once Hello was accepted, which needs
    * the handshake done first.
    */
-  final class Connection implements StreamObserver<WorkerMessage> {
+  final class Connection implements StreamObserver<byte[]> {
     private final StreamObserver<ManagerMessage> responses;
     private final String managerAddress;
     private final String peer;
@@ -87,6 +125,8 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
     private final WorkerAuthentication authentication = new WorkerAuthentication(secret);
     private volatile WorkerEntry worker;
     private volatile boolean refused;
+    /** Set once a message did not parse; what follows on the stream is ignored. */
+    private volatile boolean broken;
 
     Connection(StreamObserver<ManagerMessage> responses, String managerAddress, String peer) {
       this.responses = responses;
@@ -120,7 +160,24 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
     }
 
     @Override
-    public void onNext(WorkerMessage m) {
+    public void onNext(byte[] bytes) {
+      if (broken) {
+        return;
+      }
+      WorkerMessage m;
+      try {
+        m = WorkerMessage.parseFrom(bytes);
+      } catch (InvalidProtocolBufferException e) {
+        broken = true;
+        String why = "a message of " + bytes.length + " bytes is not a WorkerMessage: " + e.getMessage();
+        try {
+          responses.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
+        } catch (RuntimeException gone) {
+          // The stream ended already.
+        }
+        loop.post(() -> undecodable(why));
+        return;
+      }
       loop.post(() -> {
         if (!m.hasBatch()) {
           handle(m);
@@ -134,6 +191,17 @@ final class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase {
           handle(inner);
         }
       });
+    }
+
+    /** A message did not parse: logs it, and the worker, if it was one, is lost (on the loop). */
+    private void undecodable(String why) {
+      WorkerEntry w = worker;
+      core.log.event("worker", "event", "bad-message", "worker", w == null ? null : w.label(), "peer", peer,
+          "error", why);
+      slf4j.warn("ended the stream of {} from {}: {}", w == null ? "a worker" : "worker " + w.label(), peer, why);
+      if (w != null) {
+        core.onDisconnect(w, "its stream carried " + why);
+      }
     }
 
     /** Handles one message on the loop. */

@@ -35,9 +35,16 @@ public record Resources(double cores, long memoryMb, long diskMb, int gpus) {
         && gpus <= available.gpus;
   }
 
-  /** This plus another, amount by amount. */
+  /** This plus another, amount by amount; an amount too large for its type stays at the largest. */
   public Resources plus(Resources o) {
-    return new Resources(cores + o.cores, memoryMb + o.memoryMb, diskMb + o.diskMb, gpus + o.gpus);
+    return new Resources(cores + o.cores, saturated(memoryMb, o.memoryMb), saturated(diskMb, o.diskMb),
+        (int) Math.min(Integer.MAX_VALUE, (long) gpus + o.gpus));
+  }
+
+  private static long saturated(long a, long b) {
+    long sum = a + b;
+    // Both are never negative, so an overflow shows as a negative sum.
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** This minus another, amount by amount, never below zero. */
@@ -52,9 +59,12 @@ public record Resources(double cores, long memoryMb, long diskMb, int gpus) {
         .setCores(cores).setMemoryMb(memoryMb).setDiskMb(diskMb).setGpus(gpus).build();
   }
 
-  /** From the wire form; negative amounts become zero. */
+  /**
+   * From the wire form; negative amounts become zero, and so do cores that are not a finite number
+   * (NaN, infinity), which a peer could send but nothing can count with.
+   */
   public static Resources fromWire(io.tendril.protocol.wire.Resources r) {
-    return new Resources(Math.max(0, Double.isNaN(r.getCores()) ? 0 : r.getCores()),
+    return new Resources(Double.isFinite(r.getCores()) ? Math.max(0, r.getCores()) : 0,
         Math.max(0, r.getMemoryMb()), Math.max(0, r.getDiskMb()), Math.max(0, r.getGpus()));
   }
 

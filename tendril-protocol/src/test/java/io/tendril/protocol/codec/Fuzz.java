@@ -10,14 +10,19 @@ import java.util.function.Function;
 
 /**
  * Feeds a decoder random bytes and damaged copies of valid encodings, from a fixed seed, and fails
- * on anything but a result or a {@link CodecException}. Shared by the fuzz tests of every decoder
- * in this package.
+ * on anything but a result or the decoder's own refusal ({@link CodecException} for the decoders of
+ * this package). Shared by the fuzz tests of every decoder of the protocol module.
  */
-final class Fuzz {
+public final class Fuzz {
   private Fuzz() {}
 
-  /** What one run saw, for the tests to check that both outcomes happened. */
-  record Outcome(int decoded, int refused) {}
+  /**
+   * What one run saw, for the tests to check that both outcomes happened.
+   *
+   * @param decoded inputs the decoder accepted
+   * @param refused inputs it refused
+   */
+  public record Outcome(int decoded, int refused) {}
 
   /**
    * Runs a decoder on {@code randoms} random arrays and {@code mutations} damaged valid encodings.
@@ -30,6 +35,23 @@ final class Fuzz {
    * @return how many inputs decoded and how many were refused
    */
   static Outcome run(long seed, List<byte[]> valid, int randoms, int mutations, Function<byte[], ?> decoder) {
+    return run(seed, valid, randoms, mutations, decoder::apply, CodecException.class);
+  }
+
+  /**
+   * Runs a decoder whose refusal is an exception of a given class on {@code randoms} random arrays
+   * and {@code mutations} damaged valid encodings.
+   *
+   * @param seed the seed of the run
+   * @param valid valid encodings to damage
+   * @param randoms how many random arrays
+   * @param mutations how many damaged copies
+   * @param decoder the decoder under test
+   * @param refusal the only exception the decoder may throw
+   * @return how many inputs decoded and how many were refused
+   */
+  public static Outcome run(long seed, List<byte[]> valid, int randoms, int mutations,
+      ThrowingFunction decoder, Class<? extends Throwable> refusal) {
     Random random = new Random(seed);
     int decoded = 0;
     int refused = 0;
@@ -38,14 +60,22 @@ final class Fuzz {
       try {
         decoder.apply(input);
         decoded++;
-      } catch (CodecException expected) {
-        refused++;
       } catch (Throwable t) {
-        fail("input " + i + " of seed " + seed + " (" + HexFormat.of().formatHex(input)
-            + ") failed with " + t + " instead of CodecException", t);
+        if (!refusal.isInstance(t)) {
+          fail("input " + i + " of seed " + seed + " (" + HexFormat.of().formatHex(input)
+              + ") failed with " + t + " instead of " + refusal.getSimpleName(), t);
+        }
+        refused++;
       }
     }
     return new Outcome(decoded, refused);
+  }
+
+  /** A decoder that may throw checked exceptions. */
+  @FunctionalInterface
+  public interface ThrowingFunction {
+    /** Decodes an input. */
+    Object apply(byte[] input) throws Exception;
   }
 
   private static byte[] randomBytes(Random random, List<byte[]> valid) {
@@ -60,7 +90,7 @@ final class Fuzz {
   }
 
   /** A damaged copy: bit flips, truncation, a length field made huge, bytes inserted or deleted. */
-  static byte[] mutate(Random random, byte[] original) {
+  public static byte[] mutate(Random random, byte[] original) {
     byte[] b = original.clone();
     int edits = 1 + random.nextInt(3);
     for (int e = 0; e < edits && b.length > 0; e++) {

@@ -190,6 +190,12 @@ final class ControlChannel {
       return;
     }
     if (authentication == null) {
+      if (established && (m.hasAuthChallenge() || m.hasAuthProof())) {
+        // A handshake is over once the manager welcomed this worker: a late one is nonsense, not a
+        // demand for a password.
+        log.warn("ignoring {} from the manager after its Welcome", m.getKindCase());
+        return;
+      }
       if (m.hasAuthChallenge() || m.hasAuthProof()) {
         authenticationFailed("the manager at " + host + ":" + port + " requires a password and this worker has none:"
             + " start it with --password FILE, FILE holding the manager's password");

@@ -159,6 +159,10 @@ final class FetchCoordinator {
         if (f.getTransferAddress().isBlank()) {
           return "FetchFile for " + name + " has an empty transfer address";
         }
+        String address = TransferClient.checkAddress(f.getTransferAddress());
+        if (address != null) {
+          return address;
+        }
       }
       case URL -> {
         if (f.getUrl().isBlank()) {

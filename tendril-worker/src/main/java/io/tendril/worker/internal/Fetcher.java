@@ -69,11 +69,11 @@ final class Fetcher implements AutoCloseable {
       switch (f.getSourceCase()) {
         case TRANSFER_ADDRESS -> {
           long received = transfers.fetch(f.getTransferAddress(), f.getSourceFingerprint(), name, f.getToken(),
-              f.getTokenExpiryMs(), f.getSize(), stage, cancellation);
+              f.getTokenExpiryMs(), TransferLimits.of(f), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case URL -> {
-          long received = urls.fetch(f.getUrl(), f.getSize(), stage, cancellation);
+          long received = urls.fetch(f.getUrl(), TransferLimits.of(f), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case UNTAR -> {

@@ -11,7 +11,6 @@ import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * byte count is checked against its header, no entry path may leave the root). Memory stays
  * bounded: the blocking stub asks for one chunk at a time.
  *
- * <p>Time limits: when the expected size is known, the whole transfer has {@link #BASE_TIME} plus
- * one second per {@link #BYTES_PER_SECOND} bytes (30 s + 1 s/MiB); in every case a transfer that
- * receives nothing for {@link #STALL_TIME} (60 s) is abandoned. A cancelled or timed-out transfer
- * ends its gRPC call at once.
+ * <p>Time limits are the fetch's {@link TransferLimits}: the whole transfer must end within its
+ * total limit, when there is one, and a transfer that receives nothing for its stall limit is
+ * abandoned (a source that stopped answering, a connection never made). A cancelled or timed-out
+ * transfer ends its gRPC call at once. An address that is not {@code host:port} is refused before
+ * any connection is tried.
  *
  * <p>With TLS, a source is reached over TLS and trusted only if its certificate has the fingerprint
  * the manager passed for it in FetchFile; a worker with TLS fetches nothing in plaintext.
@@ -40,15 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * Its counterpart is the transfer server of a peer worker or of the manager.
  */
 final class TransferClient implements AutoCloseable {
-  /** Time every transfer with a known size is allowed on top of its size-based share. */
-  static final Duration BASE_TIME = Duration.ofSeconds(30);
-
-  /** The slowest rate a transfer with a known size is allowed. */
-  static final long BYTES_PER_SECOND = 1 << 20;
-
-  /** How long a transfer may receive nothing before it is abandoned. */
-  static final Duration STALL_TIME = Duration.ofSeconds(60);
-
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers;
   private final String requester;
@@ -65,9 +56,34 @@ final class TransferClient implements AutoCloseable {
     this.tls = tls;
   }
 
-  /** The deadline of a transfer of a known size. */
-  static Duration deadlineFor(long expectedBytes) {
-    return BASE_TIME.plusSeconds(Math.max(0, expectedBytes) / BYTES_PER_SECOND);
+  /**
+   * What is wrong with a transfer address, or null if it is {@code host:port}: a host without
+   * blanks or slashes (an IPv6 address in brackets) and a port from 1 to 65535. gRPC would fail on
+   * some of these only later, in a thread of its own, leaving the transfer to its stall limit.
+   *
+   * @param address the address a FetchFile names
+   * @return the problem, or null
+   */
+  static String checkAddress(String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0) {
+      return "transfer address '" + address + "' is not host:port";
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") != host.endsWith("]") || host.equals("[]")
+        || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@' || c == '?' || c == '#')
+        || (!host.startsWith("[") && host.indexOf(':') >= 0)) {
+      return "transfer address '" + address + "' has no valid host";
+    }
+    try {
+      int port = Integer.parseInt(address.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        return "transfer address '" + address + "' has a port out of range";
+      }
+    } catch (NumberFormatException e) {
+      return "transfer address '" + address + "' has no valid port";
+    }
+    return null;
   }
 
   /**
@@ -78,14 +94,18 @@ final class TransferClient implements AutoCloseable {
    * @param cacheName the name to ask for
    * @param token the manager's token for this transfer, empty if none
    * @param tokenExpiryMs when the token expires
-   * @param expectedBytes the size, or 0 if unknown
+   * @param limits how long it may take, and may receive nothing
    * @param target where the file or directory is written; must not exist
    * @param cancellation stops the transfer
    * @return the data bytes received
    * @throws IOException on a failed, refused, malformed, stalled or cancelled transfer
    */
   long fetch(String address, String fingerprint, String cacheName, ByteString token, long tokenExpiryMs,
-      long expectedBytes, Path target, Cancellation cancellation) throws IOException {
+      TransferLimits limits, Path target, Cancellation cancellation) throws IOException {
+    String bad = checkAddress(address);
+    if (bad != null) {
+      throw new IOException("fetching " + cacheName + " failed: " + bad);
+    }
     if (tls && fingerprint.isEmpty()) {
       throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
           + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
@@ -98,16 +118,16 @@ final class TransferClient implements AutoCloseable {
       ctx.cancel(null);
     });
     ScheduledFuture<?> watchdog = timers.scheduleWithFixedDelay(() -> {
-      if (System.nanoTime() - lastData.get() > STALL_TIME.toNanos()) {
-        stopped.compareAndSet(null, "nothing received for " + STALL_TIME.toSeconds() + " s");
+      if (System.nanoTime() - lastData.get() > limits.stall().toNanos()) {
+        stopped.compareAndSet(null, "nothing received for " + limits.stallText());
         ctx.cancel(null);
       }
-    }, 1, 1, TimeUnit.SECONDS);
+    }, watchPeriod(limits), watchPeriod(limits), TimeUnit.MILLISECONDS);
     try {
       return ctx.call(() -> {
         var stub = TransferServiceGrpc.newBlockingStub(channel(address, fingerprint));
-        if (expectedBytes > 0) {
-          stub = stub.withDeadlineAfter(deadlineFor(expectedBytes).toMillis(), TimeUnit.MILLISECONDS);
+        if (limits.total() != null) {
+          stub = stub.withDeadlineAfter(limits.total().toMillis(), TimeUnit.MILLISECONDS);
         }
         Iterator<FileChunk> chunks = stub.fetch(FetchRequest.newBuilder().setCacheName(cacheName)
             .setRequester(requester).setToken(token).setTokenExpiryMs(tokenExpiryMs).build());
@@ -138,6 +158,11 @@ final class TransferClient implements AutoCloseable {
       watchdog.cancel(false);
       ctx.cancel(null);
     }
+  }
+
+  /** How often the stall watch looks: a tenth of the stall limit, between 50 ms and a second. */
+  private static long watchPeriod(TransferLimits limits) {
+    return Math.max(50, Math.min(1000, limits.stall().toMillis() / 10));
   }
 
   private ManagedChannel channel(String address, String fingerprint) {

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeoutException;
  * JDK's {@link HttpClient} (redirects followed, except from https to http; the body is written
  * straight to disk), {@code file} by copying the local file or directory (links followed).
  *
- * <p>Time limits are those of {@link TransferClient}: 30 s plus 1 s per MiB of the expected size
- * when it is known, and {@link TransferClient#STALL_TIME} without progress in every case; the
- * connection itself must be made within 30 s. Owned by the {@link Fetcher}, on pool threads. Its
+ * <p>Time limits are the fetch's {@link TransferLimits}, as for transfer servers: its total limit
+ * when it has one, and its stall limit without progress; the connection itself must be made
+ * within 30 s. Owned by the {@link Fetcher}, on pool threads. Its
  * counterpart is whatever web server holds the URL.
  */
 final class UrlFetcher implements AutoCloseable {
@@ -38,14 +38,14 @@ final class UrlFetcher implements AutoCloseable {
    * Fetches a URL into {@code target}.
    *
    * @param url an http, https or file URL
-   * @param expectedBytes the size, or 0 if unknown
+   * @param limits how long it may take, and may receive nothing
    * @param target where the data is written; must not exist
    * @param cancellation stops the fetch
    * @return the bytes written
    * @throws IOException if the URL is malformed or unsupported, or the fetch fails
    * @throws InterruptedException if interrupted while waiting
    */
-  long fetch(String url, long expectedBytes, Path target, Cancellation cancellation)
+  long fetch(String url, TransferLimits limits, Path target, Cancellation cancellation)
       throws IOException, InterruptedException {
     URI uri;
     try {
@@ -56,7 +56,7 @@ final class UrlFetcher implements AutoCloseable {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     return switch (scheme) {
       case "file" -> copyFile(url, uri, target);
-      case "http", "https" -> download(url, uri, expectedBytes, target, cancellation);
+      case "http", "https" -> download(url, uri, limits, target, cancellation);
       default -> throw new IOException("cannot fetch '" + url + "': only http, https and file URLs are supported");
     };
   }
@@ -75,16 +75,21 @@ final class UrlFetcher implements AutoCloseable {
     return PathTrees.size(target);
   }
 
-  private long download(String url, URI uri, long expectedBytes, Path target, Cancellation cancellation)
+  private long download(String url, URI uri, TransferLimits limits, Path target, Cancellation cancellation)
       throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(TransferClient.STALL_TIME).GET().build();
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(uri).timeout(limits.stall()).GET().build();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("malformed URL '" + url + "': " + e.getMessage(), e);
+    }
     HttpResponse.BodyHandler<Path> handler = info -> info.statusCode() / 100 == 2
         ? HttpResponse.BodySubscribers.ofFile(target)
         : HttpResponse.BodySubscribers.replacing(null);
     CompletableFuture<HttpResponse<Path>> exchange = http.sendAsync(request, handler);
     cancellation.onCancel(() -> exchange.cancel(true));
     long start = System.nanoTime();
-    long deadline = expectedBytes > 0 ? start + TransferClient.deadlineFor(expectedBytes).toNanos() : Long.MAX_VALUE;
+    long deadline = limits.total() != null ? start + limits.total().toNanos() : Long.MAX_VALUE;
     long lastSize = -1;
     long lastProgress = start;
     HttpResponse<Path> response;
@@ -99,9 +104,9 @@ final class UrlFetcher implements AutoCloseable {
           lastSize = size;
           lastProgress = now;
         }
-        String problem = now - lastProgress > TransferClient.STALL_TIME.toNanos()
-            ? "nothing received for " + TransferClient.STALL_TIME.toSeconds() + " s"
-            : now > deadline ? "not done within " + TransferClient.deadlineFor(expectedBytes).toSeconds() + " s" : null;
+        String problem = now - lastProgress > limits.stall().toNanos()
+            ? "nothing received for " + limits.stallText()
+            : now > deadline ? "not done within " + Durations.human(limits.total()) : null;
         if (problem != null) {
           exchange.cancel(true);
           throw new IOException("cannot fetch '" + url + "': " + problem);
