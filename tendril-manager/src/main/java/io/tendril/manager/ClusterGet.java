@@ -532,25 +532,21 @@ final class ClusterGet {
 
   /** The failure of one call of a batch. */
   private TaskFailedException failure(int id, CommandTask t, CallResult c) {
-    Object key = plan.key(id);
-    if (!c.getFailure().isEmpty()) {
-      RemoteTaskException cause;
-      try {
-        cause = RemoteTaskException.of(RemoteFailure.decode(c.getFailure().toByteArray()));
-      } catch (CodecException e) {
-        return new TaskFailedException(key, "key " + Keys.repr(key) + " failed and its exception could not be read: "
-            + e.getMessage(), e);
-      }
-      return new TaskFailedException(key, "key " + Keys.repr(key) + " failed on worker " + t.worker() + ": "
-          + cause.getMessage(), cause);
-    }
-    return new TaskFailedException(key, "key " + Keys.repr(key) + " failed (" + c.getResult().name()
-        .replace("TASK_RESULT_", "") + ")" + (c.getMessage().isEmpty() ? "" : ": " + c.getMessage()), null);
+    return failure(id, t.worker(), c.getFailure().toByteArray(), c.getResult().name().replace("TASK_RESULT_", ""),
+        c.getMessage());
   }
 
+  /** The failure of a task (a single call, or a batch that did not run). */
   private TaskFailedException failure(int id, CommandTask t) {
+    return failure(id, t.worker(), t.failure(), t.resultCode().toString(), t.message());
+  }
+
+  /**
+   * A call's failure: its remote exception when there is one (encoded by RemoteFailure), else its
+   * result code and message.
+   */
+  private TaskFailedException failure(int id, String worker, byte[] failure, String result, String message) {
     Object key = plan.key(id);
-    byte[] failure = t.failure();
     if (failure.length > 0) {
       RemoteTaskException cause;
       try {
@@ -559,10 +555,11 @@ final class ClusterGet {
         return new TaskFailedException(key, "key " + Keys.repr(key) + " failed and its exception could not be read: "
             + e.getMessage(), e);
       }
-      return new TaskFailedException(key, "key " + Keys.repr(key) + " failed on worker " + t.worker() + ": "
+      return new TaskFailedException(key, "key " + Keys.repr(key) + " failed on worker " + worker + ": "
           + cause.getMessage(), cause);
     }
-    return new TaskFailedException(key, "key " + Keys.repr(key) + " failed (" + t.resultCode() + ")"
-        + (t.message().isEmpty() ? "" : ": " + t.message()), null);
+    return new TaskFailedException(key, "key " + Keys.repr(key) + " failed (" + result + ")"
+        + (message.isEmpty() ? "" : ": " + message), null);
   }
+
 }
