@@ -246,11 +246,13 @@ final class ManagerCore {
   }
 
   private void cancelEntry(TaskEntry t) {
-    if (t.worker != null) {
+    if (t.worker != null && (t.state == TaskState.DISPATCHED || t.state == TaskState.RUNNING)) {
       t.worker.send(ManagerMessage.newBuilder().setKillTask(KillTask.newBuilder().setTaskId(t.id)).build());
-      // Resources stay committed until the worker confirms the kill.
       t.worker.tasks.remove(t);
       release(t, t.worker);
+    } else if (t.worker != null) {
+      // Its outputs were coming back; what it held was given back when it finished.
+      t.worker.retrieving.remove(t);
     }
     ready.remove(t);
     complete(t, ResultCode.CANCELLED, 0, "", false, "cancelled");
@@ -423,8 +425,9 @@ final class ManagerCore {
   /**
    * TaskVine's allocation rule applied to the task's request (what it declared, filled in by its
    * category): nothing requested takes the whole worker; otherwise the requested amounts, and for
-   * each one left out the same share of the worker as the largest requested share (cores rounded
-   * up to whole cores), GPUs only when asked.
+   * each one left out the same share of the worker as the largest requested share, rounded up to
+   * {@code 1/n} so that a whole number of such tasks fills the worker (unless the task declared
+   * memory or disk itself; cores rounded up to whole cores), GPUs only when asked.
    */
   static Resources allocation(TaskEntry t, WorkerEntry w) {
     Resources d = t.request.request();
@@ -446,6 +449,11 @@ final class ManagerCore {
       share = Math.max(share, (double) d.gpus() / total.gpus());
     }
     share = Math.min(1, share);
+    Resources own = t.spec.resources();
+    if (share > 0 && share < 1 && own.memoryMb() <= 0 && own.diskMb() <= 0) {
+      // Rounded up so that a whole number of such tasks fills the worker.
+      share = 1.0 / Math.floor(1.0 / share + 1e-9);
+    }
     double cores = d.cores() > 0 ? d.cores() : Math.max(1, Math.ceil(share * total.cores() - 1e-9));
     long memory = d.memoryMb() > 0 ? d.memoryMb() : (long) Math.floor(share * total.memoryMb());
     long disk = d.diskMb() > 0 ? d.diskMb() : (long) Math.floor(share * total.diskMb());
@@ -648,8 +656,9 @@ final class ManagerCore {
 
   private void onTaskFinished(WorkerEntry w, TaskFinished f) {
     TaskEntry t = active.get(f.getTaskId());
-    if (t == null || t.worker != w) {
-      // A cancelled task's confirmation, or a stale attempt: nothing to do but free what it held.
+    if (t == null || t.worker != w || (t.state != TaskState.DISPATCHED && t.state != TaskState.RUNNING)) {
+      // A cancelled task's confirmation, a stale attempt, or a second answer for an attempt that
+      // already ended (its outputs may be coming back): nothing to do.
       return;
     }
     inlineBytesReceived += f.getInlineResult().size();
@@ -669,6 +678,8 @@ final class ManagerCore {
         "peak_memory_mb", m.peakMemoryMb(), "peak_disk_mb", m.peakDiskMb(),
         "avg_cores", m.averageCores(), "peak_cores", m.peakCores(),
         "max_processes", m.maxProcesses(), "bytes_read", m.bytesRead(), "bytes_written", m.bytesWritten(),
+        "allocated_bytes", t.spec.call() == null ? null : m.allocatedBytes(),
+        "library_memory_kb", t.spec.call() == null ? null : m.libraryMemoryKb(),
         "exhausted_resource", f.getExhaustedResource().isEmpty() ? null : f.getExhaustedResource(),
         "message", f.getMessage().isEmpty() ? null : f.getMessage());
     categories.learn(t, f);
@@ -1006,9 +1017,16 @@ final class ManagerCore {
       return;
     }
     for (TaskEntry t : waiters) {
-      if (t.state == TaskState.WAITING_INPUTS && missingTemps(t).isEmpty()) {
+      if (t.state != TaskState.WAITING_INPUTS) {
+        continue;
+      }
+      if (missingTemps(t).isEmpty()) {
         setState(t, TaskState.READY);
         ready.add(t);
+      } else {
+        // Another input may have been lost while it waited for this one: wait on what is missing
+        // now (and have it remade), or it would wait on a file that no longer wakes it.
+        readyOrWait(t);
       }
     }
   }
@@ -1063,7 +1081,8 @@ final class ManagerCore {
     w.tasks.clear();
     w.retrieving.clear();
     for (TaskEntry t : lost) {
-      if (t.state != TaskState.DONE) {
+      // Only attempts still tied to this worker; one that moved on is another worker's now.
+      if (t.state != TaskState.DONE && t.worker == w) {
         requeue(t, "worker " + w.label() + " was lost");
       }
     }

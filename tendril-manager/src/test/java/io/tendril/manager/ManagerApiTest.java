@@ -131,6 +131,15 @@ class ManagerApiTest {
         .isEqualTo(new Resources(2, 4000, 5000, 0));
     assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(1).memoryMb(100).gpus(1).build()), w))
         .isEqualTo(new Resources(1, 100, 10000, 1));
+    // 3 of 4 cores is a share of 3/4; one such task fits, so it gets the whole memory and disk.
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(3).build()), w))
+        .isEqualTo(new Resources(3, 8000, 10000, 0));
+    // 1.5 of 4 cores is 0.375; two such tasks fit, so each gets half the memory and disk.
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").cores(1.5).build()), w))
+        .isEqualTo(new Resources(1.5, 4000, 5000, 0));
+    // Memory declared by the task itself: exactly what it asked for, the rest at its exact share.
+    assertThat(ManagerCore.allocation(entry(CommandTask.builder("x").memoryMb(3000).build()), w))
+        .isEqualTo(new Resources(2, 3000, 3750, 0));
   }
 
   @Test
