@@ -8,8 +8,9 @@ import java.time.Duration;
 /**
  * What a worker measured of one attempt of a task, read with {@link CommandTask#measured()}. For a
  * command, the worker samples its whole process tree and its sandbox while it runs
- * (docs/monitor.md); a function call reports only its wall and CPU time, every other field being
- * zero. Peaks are the largest value a sample saw; megabytes are rounded up.
+ * (docs/monitor.md); a function call reports its wall time, the CPU time and heap allocation of the
+ * library thread that ran it, and the resident memory of its library process as a whole, every
+ * other field being zero. Peaks are the largest value a sample saw; megabytes are rounded up.
  *
  * @param wallTime from the start of the command to its end
  * @param cpuTime user and system CPU time of the process tree, exited processes included
@@ -23,10 +24,13 @@ import java.time.Duration;
  * @param maxProcesses the most processes of the tree alive at one sample
  * @param bytesRead bytes passed to read calls by the tree (files, pipes and sockets alike)
  * @param bytesWritten bytes passed to write calls by the tree
+ * @param allocatedBytes for a function call, the heap bytes its thread allocated; 0 for a command
+ * @param libraryMemoryKb for a function call, the resident memory of the library process (shared by
+ *     all its calls) when the call ended, in kilobytes; 0 for a command
  */
 public record MeasuredResources(Duration wallTime, Duration cpuTime, double averageCores, double peakCores,
     long peakMemoryMb, long peakDiskMb, long peakMemoryKb, long peakDiskKb, int maxProcesses,
-    long bytesRead, long bytesWritten) {
+    long bytesRead, long bytesWritten, long allocatedBytes, long libraryMemoryKb) {
 
   /** From the worker's report; the average cores of a function call, which it leaves out, from its times. */
   static MeasuredResources of(Measured m) {
@@ -36,7 +40,8 @@ public record MeasuredResources(Duration wallTime, Duration cpuTime, double aver
     }
     return new MeasuredResources(Duration.ofMillis(m.getWallTimeMs()), Duration.ofMillis(m.getCpuTimeMs()),
         average, m.getPeakCoresMilli() / 1000.0, m.getPeakMemoryMb(), m.getPeakDiskMb(),
-        m.getPeakMemoryKb(), m.getPeakDiskKb(), m.getMaxProcesses(), m.getBytesRead(), m.getBytesWritten());
+        m.getPeakMemoryKb(), m.getPeakDiskKb(), m.getMaxProcesses(), m.getBytesRead(), m.getBytesWritten(),
+        m.getAllocatedBytes(), m.getLibraryMemoryKb());
   }
 
   /**

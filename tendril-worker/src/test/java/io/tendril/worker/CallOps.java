@@ -16,6 +16,17 @@ public final class CallOps {
 
   private CallOps() {}
 
+  /** Allocates n MB in 1 MB arrays and returns the sum of one byte of each. */
+  static Integer allocate(Integer n) {
+    int sum = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] b = new byte[1 << 20];
+      b[i % b.length] = 1;
+      sum += b[i % b.length];
+    }
+    return sum;
+  }
+
   static Integer inc(Integer x) {
     return x + 1;
   }

@@ -134,6 +134,22 @@ class FunctionCallTest extends WorkerTestSupport {
   }
 
   @Test
+  void aCallReportsItsThreadsTimeAndAllocationAndItsLibrarysMemory() throws Exception {
+    Worker w = startWorker("measure");
+    FakeManager.Connection c = manager.awaitConnection("measure");
+    awaitConnected(w);
+    c.send(call(1, (Fn1<Integer, Integer>) CallOps::allocate, lit(64)).build());
+    TaskFinished f = c.awaitFinished(1);
+    assertThat(f.getResult()).as(f.getMessage()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(result(w, 1)).isEqualTo(64);
+    // 64 arrays of 1 MB: at least that much was allocated by the call's thread, and not ten times more.
+    assertThat(f.getMeasured().getAllocatedBytes()).isBetween(64L << 20, 640L << 20);
+    // The library is a JVM: tens of megabytes resident at least.
+    assertThat(f.getMeasured().getLibraryMemoryKb()).isGreaterThan(10_000);
+    assertThat(f.getMeasured().getPeakMemoryMb()).as("the call's own memory is not the library's").isZero();
+  }
+
+  @Test
   void aResultWithinTheInlineLimitComesBackInTheCompletionAndNoFileIsMade() throws Exception {
     Worker w = startWorker("inline");
     FakeManager.Connection c = manager.awaitConnection("inline");

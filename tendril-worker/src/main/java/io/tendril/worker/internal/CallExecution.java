@@ -212,7 +212,9 @@ final class CallExecution implements Execution {
   private TaskFinished.Builder outcome(LibraryReply reply, Sandbox box, TaskFinished.Builder done) {
     done.setMeasured(Measured.newBuilder()
         .setWallTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getWallTimeNs()))
-        .setCpuTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getCpuTimeNs())));
+        .setCpuTimeMs(TimeUnit.NANOSECONDS.toMillis(reply.getCpuTimeNs()))
+        .setAllocatedBytes(reply.getAllocatedBytes())
+        .setLibraryMemoryKb(reply.getLibraryMemoryKb()));
     switch (reply.getOutcome()) {
       case LIBRARY_OUTCOME_SUCCESS -> {
         done.setExitCode(0);

@@ -58,6 +58,7 @@ final class CallRunner {
     }
     long wallStart = System.nanoTime();
     long cpuStart = cpuNow();
+    long allocatedStart = allocatedNow();
     LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId());
     try {
       Path sandbox = sandboxOf(request);
@@ -80,7 +81,13 @@ final class CallRunner {
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR)
           .setError("the library failed running function " + CallEvaluator.nameOf(request.getTask()) + ": " + e);
     }
-    return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart)).build();
+    return measured(reply, wallStart, cpuStart, allocatedStart);
+  }
+
+  /** Sets what was measured of a call (or a batch): times, the thread's allocation, the process's memory. */
+  private static LibraryReply measured(LibraryReply.Builder reply, long wallStart, long cpuStart, long allocatedStart) {
+    return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart))
+        .setAllocatedBytes(Math.max(0, allocatedNow() - allocatedStart)).setLibraryMemoryKb(residentKb()).build();
   }
 
   /**
@@ -90,13 +97,14 @@ final class CallRunner {
   private LibraryReply runBatch(LibraryRequest request) {
     long wallStart = System.nanoTime();
     long cpuStart = cpuNow();
+    long allocatedStart = allocatedNow();
     LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId())
         .setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS);
     LibraryRequest.Builder one = request.toBuilder().clearBatch().clearCallId();
     for (io.tendril.protocol.wire.BatchedCall c : request.getBatchList()) {
       reply.addBatch(run(one.setTask(c.getTask()).setResultName(c.getResultName()).build()));
     }
-    return reply.setWallTimeNs(System.nanoTime() - wallStart).setCpuTimeNs(Math.max(0, cpuNow() - cpuStart)).build();
+    return measured(reply, wallStart, cpuStart, allocatedStart);
   }
 
   private static Path sandboxOf(LibraryRequest request) throws CallError {
@@ -131,6 +139,30 @@ final class CallRunner {
       throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())
           + " cannot be written to '" + request.getResultName() + "': " + CallEvaluator.describe(e));
     }
+  }
+
+  /** Heap bytes this thread has allocated so far, or 0 where the JVM cannot tell. */
+  private static long allocatedNow() {
+    try {
+      return THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+          && t.isThreadAllocatedMemoryEnabled() ? t.getCurrentThreadAllocatedBytes() : 0;
+    } catch (UnsupportedOperationException e) {
+      return 0;
+    }
+  }
+
+  /** This process's resident memory in kilobytes (VmRSS of /proc/self/status), or 0 where unknown. */
+  private static long residentKb() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or /proc is not mounted: unknown.
+    }
+    return 0;
   }
 
   private static long cpuNow() {
