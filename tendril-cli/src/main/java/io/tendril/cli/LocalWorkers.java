@@ -20,8 +20,28 @@ import java.util.concurrent.TimeUnit;
 final class LocalWorkers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final Thread hook = new Thread(this::destroyAll, "tendril-local-workers-stop");
+  private final int port;
+  private final Path runDirectory;
+  private final String prefix;
+  private final Path password;
+  private final String tlsFingerprint;
+  private final int cores;
+  private final long memoryMb;
+  /** How many workers share this machine's disk, for each one's share. */
+  private final int share;
+  private int started;
 
-  private LocalWorkers() {}
+  private LocalWorkers(int port, Path runDirectory, String prefix, Path password, String tlsFingerprint, int cores,
+      long memoryMb, int share) {
+    this.port = port;
+    this.runDirectory = runDirectory;
+    this.prefix = prefix;
+    this.password = password;
+    this.tlsFingerprint = tlsFingerprint;
+    this.cores = cores;
+    this.memoryMb = memoryMb;
+    this.share = share;
+  }
 
   /**
    * Starts {@code count} workers for a manager on this machine.
@@ -81,45 +101,64 @@ final class LocalWorkers implements AutoCloseable {
    */
   static LocalWorkers start(int count, int port, Path runDirectory, String prefix, Path password,
       String tlsFingerprint, int cores, long memoryMb) {
-    LocalWorkers w = new LocalWorkers();
-    Runtime.getRuntime().addShutdownHook(w.hook);
     if (cores <= 0) {
       cores = Math.max(1, Runtime.getRuntime().availableProcessors() / count);
     }
     if (memoryMb <= 0) {
       memoryMb = Math.max(256, physicalMemoryMb() / count);
     }
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String classPath = System.getProperty("java.class.path");
+    LocalWorkers w = new LocalWorkers(port, runDirectory, prefix, password, tlsFingerprint, cores, memoryMb, count);
+    Runtime.getRuntime().addShutdownHook(w.hook);
     try {
-      for (int i = 1; i <= count; i++) {
-        Path workspace = Files.createDirectories(runDirectory.resolve(prefix + "-" + i));
-        long diskMb = Math.max(1024, workspace.toFile().getUsableSpace() / (1024 * 1024) / count);
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        if (Runtime.version().feature() >= 24) {
-          cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-        }
-        cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "worker", "127.0.0.1:" + port,
-            "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),
-            "--disk", String.valueOf(diskMb), "--workspace", workspace.resolve("workspace").toString(),
-            "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600"));
-        if (password != null) {
-          cmd.addAll(List.of("--password", password.toAbsolutePath().toString()));
-        }
-        if (tlsFingerprint != null) {
-          cmd.addAll(List.of("--ssl", "--ssl-fingerprint", tlsFingerprint));
-        }
-        Process p = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(runDirectory.resolve(prefix + "-" + i + ".log").toFile())
-            .start();
-        w.processes.add(p);
+      for (int i = 0; i < count; i++) {
+        w.launch();
       }
     } catch (IOException e) {
       w.close();
       throw new UncheckedIOException("cannot start local workers", e);
     }
     return w;
+  }
+
+  /**
+   * Starts one more worker of this group, of the same size and settings, with the next id (for a
+   * worker that replaces one that was lost).
+   *
+   * @return the new worker's process
+   */
+  synchronized Process add() {
+    try {
+      return launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start another local worker", e);
+    }
+  }
+
+  private synchronized Process launch() throws IOException {
+    int i = ++started;
+    Path workspace = Files.createDirectories(runDirectory.resolve(prefix + "-" + i));
+    long diskMb = Math.max(1024, workspace.toFile().getUsableSpace() / (1024 * 1024) / share);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    if (Runtime.version().feature() >= 24) {
+      cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "127.0.0.1:" + port,
+        "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),
+        "--disk", String.valueOf(diskMb), "--workspace", workspace.resolve("workspace").toString(),
+        "--id", prefix + "-" + i, "--connect-timeout", "60", "--idle-timeout", "3600"));
+    if (password != null) {
+      cmd.addAll(List.of("--password", password.toAbsolutePath().toString()));
+    }
+    if (tlsFingerprint != null) {
+      cmd.addAll(List.of("--ssl", "--ssl-fingerprint", tlsFingerprint));
+    }
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(runDirectory.resolve(prefix + "-" + i + ".log").toFile())
+        .start();
+    processes.add(p);
+    return p;
   }
 
   private static long physicalMemoryMb() {
@@ -135,16 +174,17 @@ final class LocalWorkers implements AutoCloseable {
     return Runtime.getRuntime().maxMemory() / (1024 * 1024);
   }
 
-  /** The worker processes, for tests that kill one. */
-  List<Process> processes() {
+  /** The worker processes started so far (killed ones too), for tests that kill one. */
+  synchronized List<Process> processes() {
     return List.copyOf(processes);
   }
 
   private void destroyAll() {
-    for (Process p : processes) {
+    List<Process> all = processes();
+    for (Process p : all) {
       p.destroy();
     }
-    for (Process p : processes) {
+    for (Process p : all) {
       try {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly();

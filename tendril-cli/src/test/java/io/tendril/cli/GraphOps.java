@@ -76,4 +76,16 @@ public final class GraphOps {
     Files.writeString(Path.of(file), "ran\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     throw new IllegalStateException("bad luck in " + Path.of(file).getFileName());
   }
+
+  /** A seed's first value, after a short sleep: a leaf of the chaos graph. */
+  public static long start(long seed) throws InterruptedException {
+    Thread.sleep(3);
+    return seed * 2_654_435_761L % 1_000_003;
+  }
+
+  /** Two values mixed into one, after a short sleep: a task that is often running when a worker is killed. */
+  public static long mix(long a, long b) throws InterruptedException {
+    Thread.sleep(3);
+    return (a * 31 + b * 17 + 7) % 1_000_003;
+  }
 }
