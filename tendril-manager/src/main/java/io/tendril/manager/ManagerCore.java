@@ -49,6 +49,7 @@ final class ManagerCore {
   final TransactionLog log;
   final Categories categories;
   final Staging staging = new Staging(this);
+  final TempReplicator replicator = new TempReplicator(this);
   private final String name;
   private final BlockingQueue<CommandTask> completed;
   private final OutputRetriever retriever;
@@ -131,6 +132,7 @@ final class ManagerCore {
       w.cached.remove(d.cacheName());
       w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
     }
+    replicator.forget(f);
     log.event("cache", "event", "undeclare", "file", d.cacheName());
   }
 
@@ -153,6 +155,7 @@ final class ManagerCore {
       w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
     }
     f.replicas.clear();
+    replicator.forget(f);
     log.event("cache", "event", "prune", "file", d.cacheName());
   }
 
@@ -567,6 +570,7 @@ final class ManagerCore {
       }
     }
     updateRoom(w);
+    replicator.workerJoined();
     w.send(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
         .setProtocolVersion(Protocol.VERSION)
         .setManagerName(name)
@@ -603,6 +607,7 @@ final class ManagerCore {
         if (f != null) {
           f.replicas.remove(w);
           maybeRecover(f);
+          replicator.lost(f);
         }
         log.event("cache", "event", "invalid", "worker", w.label(), "file", c, "reason", m.getCacheInvalid().getReason());
       }
@@ -622,7 +627,8 @@ final class ManagerCore {
         failedUrls.put(u.getCacheName(), u.getError());
       }
       log.event("transfer", "event", "fail", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
-          "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError());
+          "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError(),
+          "replication", t != null && t.replication() ? Boolean.TRUE : null);
       return;
     }
     failedUrls.remove(u.getCacheName());
@@ -643,7 +649,7 @@ final class ManagerCore {
     }
     log.event("transfer", "event", "done", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
         "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "size", u.getSize(),
-        "transfer_ms", u.getElapsedMs());
+        "transfer_ms", u.getElapsedMs(), "replication", t != null && t.replication() ? Boolean.TRUE : null);
   }
 
   private void onTaskFinished(WorkerEntry w, TaskFinished f) {
@@ -741,6 +747,7 @@ final class ManagerCore {
       if (fe.file.kind() == DeclaredFile.Kind.TEMP) {
         fe.recovering = false;
         wake(fe);
+        replicator.produced(fe);
       } else if (fe.file.path().isPresent() && !t.recovery) {
         retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, w.transferFingerprint, o.getCacheName(),
             fe.file.path().get(), o.getSize(), knobs.transferTimeoutMillis(o.getSize())));
@@ -1072,6 +1079,7 @@ final class ManagerCore {
       if (f != null) {
         f.replicas.remove(w);
         maybeRecover(f);
+        replicator.lost(f);
       }
     }
     // Tasks that were ready may now lack a temp that lived only there.
