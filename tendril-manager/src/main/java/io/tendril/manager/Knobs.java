@@ -8,8 +8,15 @@ import java.util.Map;
  * docs/manager.md. Values are read on the manager's loop; {@code tune} writes them there.
  */
 final class Knobs {
-  /** One knob: its default and what it means. */
-  record Knob(double defaultValue, String unit, String meaning) {}
+  /**
+   * One knob: its default and what it means; {@code wholeFrom}, when not NaN, makes it a whole
+   * number of at least that much.
+   */
+  record Knob(double defaultValue, String unit, String meaning, double wholeFrom) {
+    Knob(double defaultValue, String unit, String meaning) {
+      this(defaultValue, unit, meaning, Double.NaN);
+    }
+  }
 
   static final Map<String, Knob> TABLE = new LinkedHashMap<>();
 
@@ -37,6 +44,8 @@ final class Knobs {
         "tasks (with declared resources) sent to a busy worker ahead of room, started there the moment a task ends"));
     TABLE.put("dispatch-scan-limit", new Knob(200, "tasks",
         "ready tasks one scheduling pass looks at without finding a worker before it stops"));
+    TABLE.put("temp-replica-count", new Knob(1, "replicas",
+        "copies of each temp kept on distinct workers (when that many are connected); 1 = only where it was made", 1));
   }
 
   private final Map<String, Double> values = new LinkedHashMap<>();
@@ -76,6 +85,10 @@ final class Knobs {
     }
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("knob '" + name + "' must be a finite number >= 0, got " + value);
+    }
+    if (!Double.isNaN(k.wholeFrom()) && (value != Math.rint(value) || value < k.wholeFrom())) {
+      throw new IllegalArgumentException("knob '" + name + "' must be a whole number >= " + (long) k.wholeFrom()
+          + " (" + k.unit() + "), got " + value);
     }
     values.put(name, value);
   }

@@ -95,6 +95,7 @@ public final class Manager implements AutoCloseable, Scheduler {
         tls == null ? "" : tls.fingerprint());
     this.loop = new EventLoop("tendril-manager-loop", () -> {
       core.schedule();
+      core.replicator.pass(); // after the tasks' transfers: replication is background work
       core.sends.flush();
     }, () -> core.tick(w -> {
       try {

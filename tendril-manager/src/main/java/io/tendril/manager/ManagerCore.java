@@ -49,6 +49,7 @@ final class ManagerCore {
   final TransactionLog log;
   final Categories categories;
   final Staging staging = new Staging(this);
+  final TempReplicator replicator = new TempReplicator(this);
   private final String name;
   private final BlockingQueue<CommandTask> completed;
   private final OutputRetriever retriever;
@@ -131,6 +132,7 @@ final class ManagerCore {
       w.cached.remove(d.cacheName());
       w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
     }
+    replicator.forget(f);
     log.event("cache", "event", "undeclare", "file", d.cacheName());
   }
 
@@ -153,6 +155,7 @@ final class ManagerCore {
       w.send(ManagerMessage.newBuilder().setUnlink(Unlink.newBuilder().setCacheName(d.cacheName())).build());
     }
     f.replicas.clear();
+    replicator.forget(f);
     log.event("cache", "event", "prune", "file", d.cacheName());
   }
 
@@ -575,6 +578,7 @@ final class ManagerCore {
       }
     }
     updateRoom(w);
+    replicator.workerJoined();
     w.send(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
         .setProtocolVersion(Protocol.VERSION)
         .setManagerName(name)
@@ -611,6 +615,7 @@ final class ManagerCore {
         if (f != null) {
           f.replicas.remove(w);
           maybeRecover(f);
+          replicator.lost(f);
         }
         log.event("cache", "event", "invalid", "worker", w.label(), "file", c, "reason", m.getCacheInvalid().getReason());
       }
@@ -630,7 +635,8 @@ final class ManagerCore {
         failedUrls.put(u.getCacheName(), u.getError());
       }
       log.event("transfer", "event", "fail", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
-          "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError());
+          "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "error", u.getError(),
+          "replication", t != null && t.replication() ? Boolean.TRUE : null);
       return;
     }
     failedUrls.remove(u.getCacheName());
@@ -651,7 +657,7 @@ final class ManagerCore {
     }
     log.event("transfer", "event", "done", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
         "source", t == null ? u.getSource() : t.source(), "source_kind", kind, "size", u.getSize(),
-        "transfer_ms", u.getElapsedMs());
+        "transfer_ms", u.getElapsedMs(), "replication", t != null && t.replication() ? Boolean.TRUE : null);
   }
 
   private void onTaskFinished(WorkerEntry w, TaskFinished f) {
@@ -752,6 +758,7 @@ final class ManagerCore {
       if (fe.file.kind() == DeclaredFile.Kind.TEMP) {
         fe.recovering = false;
         wake(fe);
+        replicator.produced(fe);
       } else if (fe.file.path().isPresent() && !t.recovery) {
         retrievals.add(new OutputRetriever.Request(t.id, w.transferAddress, w.transferFingerprint, o.getCacheName(),
             fe.file.path().get(), o.getSize(), knobs.transferTimeoutMillis(o.getSize())));
@@ -1091,6 +1098,7 @@ final class ManagerCore {
       if (f != null) {
         f.replicas.remove(w);
         maybeRecover(f);
+        replicator.lost(f);
       }
     }
     // Tasks that were ready may now lack a temp that lived only there.

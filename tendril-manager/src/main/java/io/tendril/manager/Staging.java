@@ -17,7 +17,8 @@ import java.util.Map;
  * flight and the load and blocklist of each source. With a password, a fetch from a transfer
  * server carries a token issued for the file and the destination worker; with TLS, the
  * fingerprint of the source's certificate, which the worker pins. Used by {@link
- * ManagerCore} on the loop; its counterpart is the worker's fetcher.
+ * ManagerCore} on the loop; its counterpart is the worker's fetcher. {@link TempReplicator} sends
+ * its peer transfers through here too, so that they count against the same per-source limit.
  */
 final class Staging {
   private final ManagerCore core;
@@ -36,7 +37,11 @@ final class Staging {
       return;
     }
     DeclaredFile d = f.file;
-    WorkerEntry peer = bestPeer(f, w);
+    WorkerEntry peer = bestPeer(f, w, false);
+    if (peer == null && d.kind() == DeclaredFile.Kind.TEMP) {
+      // A temp comes only from a peer: a source that failed lately is better than none.
+      peer = bestPeer(f, w, true);
+    }
     int max = (int) core.knobs.get("transfer-source-max");
     FetchFile.Builder fetch = FetchFile.newBuilder()
         .setCacheName(d.cacheName())
@@ -89,6 +94,27 @@ final class Staging {
         default -> throw new IllegalStateException("unknown file kind " + d.kind());
       }
     }
+    send(fetch, f, w, source, kind, fingerprint, false);
+  }
+
+  /**
+   * Sends a peer transfer of a temp from a worker holding it to another worker, to keep one more
+   * replica; marked as a replication in the transaction log.
+   *
+   * @return the transfer now in flight
+   */
+  Transfer replicate(FileEntry f, WorkerEntry source, WorkerEntry destination) {
+    FetchFile.Builder fetch = FetchFile.newBuilder()
+        .setCacheName(f.cacheName())
+        .setLevel(f.file.cacheLevel().toWire())
+        .setSize(f.size)
+        .setTransferAddress(source.transferAddress);
+    return send(fetch, f, destination, source.transferAddress, "peer", source.transferFingerprint, true);
+  }
+
+  private Transfer send(FetchFile.Builder fetch, FileEntry f, WorkerEntry w, String source, String kind,
+      String fingerprint, boolean replication) {
+    DeclaredFile d = f.file;
     String id = "x" + (++nextTransfer);
     fetch.setTransferId(id);
     if (fetch.hasTransferAddress() || fetch.hasUrl()) {
@@ -104,16 +130,28 @@ final class Staging {
         fetch.setToken(token.value()).setTokenExpiryMs(token.expiryMs());
       }
     }
-    Transfer t = new Transfer(id, w, f, source, kind, System.nanoTime());
+    Transfer t = new Transfer(id, w, f, source, kind, System.nanoTime(), replication);
     inFlight.put(id, t);
     w.fetching.put(id, d.cacheName());
     load.merge(source, 1, Integer::sum);
     w.send(ManagerMessage.newBuilder().setFetchFile(fetch).build());
     core.log.event("transfer", "event", "start", "id", id, "file", d.cacheName(), "to", w.label(),
-        "source", source, "source_kind", kind, "size", f.size);
+        "source", source, "source_kind", kind, "size", f.size, "replication", replication ? Boolean.TRUE : null);
+    return t;
   }
 
-  private WorkerEntry bestPeer(FileEntry f, WorkerEntry destination) {
+  /** Transfers a source (a transfer address, the manager's or a URL) serves now. */
+  int load(String source) {
+    return load.getOrDefault(source, 0);
+  }
+
+  /** Whether a source failed a transfer lately and is avoided. */
+  boolean blocked(String source) {
+    Long until = blockedUntil.get(source);
+    return until != null && until > System.nanoTime();
+  }
+
+  private WorkerEntry bestPeer(FileEntry f, WorkerEntry destination, boolean evenBlocked) {
     WorkerEntry best = null;
     int bestLoad = Integer.MAX_VALUE;
     long now = System.nanoTime();
@@ -122,7 +160,7 @@ final class Staging {
         continue;
       }
       Long until = blockedUntil.get(r.transferAddress);
-      if (until != null && until > now) {
+      if (!evenBlocked && until != null && until > now) {
         continue;
       }
       int l = load.getOrDefault(r.transferAddress, 0);
@@ -142,9 +180,13 @@ final class Staging {
     }
     t.destination().fetching.remove(transferId);
     load.computeIfPresent(t.source(), (k, v) -> v <= 1 ? null : v - 1);
-    if (failed && (t.sourceKind().equals("peer") || t.sourceKind().equals("manager"))) {
+    // A failed replication backs off its file instead, so that tasks still fetch from its source.
+    if (failed && !t.replication() && (t.sourceKind().equals("peer") || t.sourceKind().equals("manager"))) {
       blockedUntil.put(t.source(),
           System.nanoTime() + (long) (core.knobs.get("source-blocklist-seconds") * 1e9));
+    }
+    if (t.replication()) {
+      core.replicator.ended(t, failed);
     }
     return t;
   }

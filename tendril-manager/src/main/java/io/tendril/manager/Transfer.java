@@ -10,5 +10,8 @@ package io.tendril.manager;
  * @param source a transfer address, {@code "manager"}, a URL, or {@code "mini-task"}/{@code "untar"}
  * @param sourceKind {@code peer}, {@code manager}, {@code url}, {@code mini-task} or {@code untar}
  * @param startNanos when it was sent
+ * @param replication whether {@link TempReplicator} ordered it to keep another replica of a temp,
+ *     rather than for a task
  */
-record Transfer(String id, WorkerEntry destination, FileEntry file, String source, String sourceKind, long startNanos) {}
+record Transfer(String id, WorkerEntry destination, FileEntry file, String source, String sourceKind, long startNanos,
+    boolean replication) {}

@@ -28,8 +28,8 @@ final class WorkerEntry {
   final Set<TaskEntry> tasks = new LinkedHashSet<>();
   /** Tasks whose command ended here and whose outputs are coming back; they hold no resources. */
   final Set<TaskEntry> retrieving = new LinkedHashSet<>();
-  /** Cache name to size, of files the worker reported as present. */
-  final Map<String, Long> cached = new HashMap<>();
+  /** Cache name to size, of files the worker reported as present, and their total. */
+  final CachedFiles cached = new CachedFiles();
   /** Cache names being fetched to this worker, by transfer id. */
   final Map<String, String> fetching = new HashMap<>();
   Resources committed = Resources.NONE;
