@@ -15,7 +15,8 @@ import java.util.Map;
  * alone (docs/transaction-log.md): tasks done, running and waiting by their last state; the largest
  * peaks of the {@code finished} events; the mode and maximum of the last {@code configure} event;
  * the first allocation of the last {@code allocation} event; exhaustions from the {@code exhausted}
- * events. The counterpart of the manager's {@code Categories}, which writes those events.
+ * events. The counterpart of the manager's {@code Categories}, which writes those events. After the
+ * tables, the workers whose disk is full at the end of the log ({@link FullDisks}).
  */
 final class CategoryReport {
   private static final String[] RESOURCES = {"cores", "memory", "disk", "gpus"};
@@ -36,6 +37,7 @@ final class CategoryReport {
   private final Map<String, Cat> categories = new LinkedHashMap<>();
   private final Map<Long, String> categoryOf = new HashMap<>();
   private final Map<Long, String> stateOf = new HashMap<>();
+  private final FullDisks fullDisks = new FullDisks();
   private boolean stopped;
   private int lines;
 
@@ -99,6 +101,7 @@ final class CategoryReport {
         }
       }
       case "manager" -> stopped |= "stop".equals(event);
+      case "worker" -> fullDisks.apply(e);
       default -> { }
     }
   }
@@ -133,10 +136,14 @@ final class CategoryReport {
     }
   }
 
-  /** Prints one table per category, in the order they first appear in the log. */
+  /**
+   * Prints one table per category, in the order they first appear in the log, then the workers
+   * whose disk is full.
+   */
   void print(PrintWriter out) {
     if (categories.isEmpty()) {
       out.println("no tasks in the log yet");
+      fullDisks.print(out);
       return;
     }
     Map<String, int[]> counts = new HashMap<>();
@@ -176,6 +183,7 @@ final class CategoryReport {
             amount(i, c.first[i], "-"), amount(i, c.max[i], "-"));
       }
     }
+    fullDisks.print(out);
     if (!stopped) {
       out.println();
       out.println("(the manager has not stopped: the run may still be going)");

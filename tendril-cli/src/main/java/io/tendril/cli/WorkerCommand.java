@@ -45,6 +45,11 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--disk", paramLabel = "MB", description = "Disk to offer in MB (default: free space of the workspace).")
   Long disk;
 
+  @Option(names = "--disk-floor", paramLabel = "MB",
+      description = "Count the workspace's disk as full below this much usable space: tell the manager, and take no "
+          + "task that needs disk until there is room again (default: " + WorkerOptions.DEFAULT_DISK_FLOOR_MB + ").")
+  Long diskFloor;
+
   @Option(names = "--gpus", paramLabel = "N", description = "GPUs to offer (default: NVIDIA GPUs found by nvidia-smi).")
   Integer gpus;
 
@@ -113,6 +118,9 @@ final class WorkerCommand implements Callable<Integer> {
       }
       if (gpus != null) {
         b.gpus(gpus);
+      }
+      if (diskFloor != null) {
+        b.diskFloorMb(diskFloor);
       }
       if (workspace != null) {
         b.workspace(workspace);

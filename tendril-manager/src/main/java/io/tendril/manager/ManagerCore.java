@@ -41,7 +41,8 @@ import java.util.function.UnaryOperator;
  * file to exist, by its cache name; {@code consumers}, active tasks by input cache name (to know
  * whether a lost temp is still needed); {@code workers} by id, with {@code withRoom} and {@code
  * idle} subsets for dispatch; {@code files} by cache name; {@code categories}, what each category
- * learned and the ready tasks it holds back at its maxConcurrent ({@link Categories}).
+ * learned and the ready tasks it holds back at its maxConcurrent ({@link Categories}); whether a
+ * worker's disk is full, on its entry, kept by {@link WorkerDisks}.
  */
 final class ManagerCore {
   private static final byte[] NO_BYTES = new byte[0];
@@ -50,6 +51,7 @@ final class ManagerCore {
   final Categories categories;
   final Staging staging = new Staging(this);
   final TempReplicator replicator = new TempReplicator(this);
+  private final WorkerDisks disks;
   private final String name;
   private final BlockingQueue<CommandTask> completed;
   private final OutputRetriever retriever;
@@ -105,6 +107,7 @@ final class ManagerCore {
     this.tlsFingerprint = tlsFingerprint;
     this.log = log;
     this.categories = new Categories(log);
+    this.disks = new WorkerDisks(log);
     this.completed = completed;
     this.retriever = retriever;
     this.ids = ids;
@@ -408,8 +411,14 @@ final class ManagerCore {
     return chosen;
   }
 
-  /** Whether a worker has room for a task now: idle for a task requesting nothing, else free room. */
+  /**
+   * Whether a worker has room for a task now: idle for a task requesting nothing, else free room;
+   * and a disk with room if the task needs disk.
+   */
   static boolean fitsNow(TaskEntry t, WorkerEntry w) {
+    if (WorkerDisks.refuses(w, t)) {
+      return false;
+    }
     return t.request.request().isNone() ? w.idle() : allocation(t, w).fitsIn(w.free());
   }
 
@@ -418,7 +427,8 @@ final class ManagerCore {
       return fitsNow(t, w);
     }
     // A task requesting nothing wants a whole worker: never queue it behind another.
-    return !t.request.request().isNone() && w.prefetched < prefetchLimit(w) && allocation(t, w).fitsIn(w.total);
+    return !t.request.request().isNone() && !WorkerDisks.refuses(w, t) && w.prefetched < prefetchLimit(w)
+        && allocation(t, w).fitsIn(w.total);
   }
 
   private int prefetchLimit(WorkerEntry w) {
@@ -587,6 +597,7 @@ final class ManagerCore {
     log.event("worker", "event", "connect", "worker", w.label(), "transfer_address", w.transferAddress,
         "cores", total.cores(), "memory_mb", total.memoryMb(), "disk_mb", total.diskMb(), "gpus", total.gpus(),
         "cached_files", h.getCachedCount());
+    disks.onHello(w, h);
   }
 
   private static boolean validFingerprint(String s) {
@@ -607,6 +618,7 @@ final class ManagerCore {
         }
       }
       case TASK_FINISHED -> onTaskFinished(w, m.getTaskFinished());
+      case DISK_STATUS -> disks.onStatus(w, m.getDiskStatus());
       case CACHE_UPDATE -> onCacheUpdate(w, m.getCacheUpdate());
       case CACHE_INVALID -> {
         String c = m.getCacheInvalid().getCacheName();
@@ -627,11 +639,13 @@ final class ManagerCore {
 
   private void onCacheUpdate(WorkerEntry w, CacheUpdate u) {
     boolean failed = !u.getError().isEmpty();
-    Transfer t = staging.finish(u.getTransferId(), failed);
+    // A fetch that failed because this worker's disk is full is neither its source's fault nor its URL's.
+    boolean sourceFault = failed && w.diskFull == null;
+    Transfer t = staging.finish(u.getTransferId(), sourceFault);
     String kind = t == null ? "unknown" : t.sourceKind();
     if (failed) {
       transferFailures++;
-      if (kind.equals("url")) {
+      if (kind.equals("url") && sourceFault) {
         failedUrls.put(u.getCacheName(), u.getError());
       }
       log.event("transfer", "event", "fail", "id", u.getTransferId(), "file", u.getCacheName(), "to", w.label(),
@@ -696,6 +710,7 @@ final class ManagerCore {
       case TASK_RESULT_INPUT_MISSING -> onInputMissing(t, f);
       case TASK_RESULT_RESOURCE_EXHAUSTION -> onExhaustion(t, f);
       case TASK_RESULT_CANCELLED -> requeue(t, "the worker cancelled it");
+      case TASK_RESULT_DISK_FULL -> onWorkerFault(t, WorkerDisks.blame(w, f.getMessage()));
       default -> onWorkerFault(t, f.getMessage().isEmpty() ? f.getResult().name() : f.getMessage());
     }
   }
@@ -1167,6 +1182,7 @@ final class ManagerCore {
     }
     return new ManagerStats(tasksSubmitted, waiting, readyCount, running, retrieving, tasksDone, tasksRequeued,
         workers.size(), workersJoined, workersLost, bytesSentByManager, bytesReceivedByManager, peerTransfers,
-        peerBytes, managerTransfers, urlTransfers, transferFailures, tempsRecovered, inlineBytesReceived);
+        peerBytes, managerTransfers, urlTransfers, transferFailures, tempsRecovered, inlineBytesReceived,
+        WorkerDisks.count(workers.values()));
   }
 }

@@ -24,10 +24,12 @@ package io.tendril.manager;
  * @param tempsRecovered temp files rebuilt by re-running their producers
  * @param inlineBytesReceived bytes of small function-call results that came back inside
  *     completion messages (forwarded by {@link Manager#get} to the calls that read them)
+ * @param workersDiskFull connected workers whose disk is full now: they take no task that needs
+ *     disk until they report room again
  */
 public record ManagerStats(
     long tasksSubmitted, int tasksWaiting, int tasksReady, int tasksRunning, int tasksRetrieving,
     long tasksDone, long tasksRequeued, int workersConnected, long workersJoined, long workersLost,
     long bytesSentByManager, long bytesReceivedByManager, long peerTransfers, long peerBytes,
     long managerTransfers, long urlTransfers, long transferFailures, long tempsRecovered,
-    long inlineBytesReceived) {}
+    long inlineBytesReceived, int workersDiskFull) {}

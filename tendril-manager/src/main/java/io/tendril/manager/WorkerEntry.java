@@ -35,6 +35,11 @@ final class WorkerEntry {
   Resources committed = Resources.NONE;
   /** Tasks sent beyond the worker's free resources, which it queues and starts as others end. */
   int prefetched;
+  /**
+   * Why the worker's disk is full (it then gets no task that needs disk, see {@link WorkerDisks});
+   * null while it has room.
+   */
+  String diskFull;
   long lastHeardNanos = System.nanoTime();
   boolean gone;
   /** Where a worker with queued messages is registered for the end of the loop's turn; null to send at once. */

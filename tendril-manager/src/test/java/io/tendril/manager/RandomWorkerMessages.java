@@ -7,6 +7,7 @@ import io.tendril.protocol.wire.AuthResponse;
 import io.tendril.protocol.wire.CacheInvalid;
 import io.tendril.protocol.wire.CacheUpdate;
 import io.tendril.protocol.wire.CachedFile;
+import io.tendril.protocol.wire.DiskStatus;
 import io.tendril.protocol.wire.Heartbeat;
 import io.tendril.protocol.wire.Hello;
 import io.tendril.protocol.wire.Measured;
@@ -66,7 +67,7 @@ final class RandomWorkerMessages {
 
   private WorkerMessage single() {
     WorkerMessage.Builder m = WorkerMessage.newBuilder();
-    switch (random.nextInt(10)) {
+    switch (random.nextInt(11)) {
       case 0 -> m.setHello(hello(string()));
       case 1 -> m.setTaskStarted(TaskStarted.newBuilder().setTaskId(taskId()).setStartedAtMs(number()));
       case 2, 3, 4 -> m.setTaskFinished(finished(taskId()));
@@ -77,6 +78,8 @@ final class RandomWorkerMessages {
       case 7 -> m.setHeartbeat(Heartbeat.newBuilder().setSentAtMs(number()).setInUse(resources())
           .setCacheBytes(number()).setDiskFreeMb(number()));
       case 8 -> m.setAuthBegin(AuthBegin.newBuilder().setProtocolVersion(random.nextInt()));
+      case 9 -> m.setDiskStatus(DiskStatus.newBuilder().setFull(random.nextBoolean()).setFreeMb(number())
+          .setFloorMb(number()).setReason(string()));
       default -> m.setAuthResponse(AuthResponse.newBuilder().setNonce(bytes()).setMac(bytes()));
     }
     return m.build();

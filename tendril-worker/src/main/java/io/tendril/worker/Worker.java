@@ -92,6 +92,17 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
+   * Whether the worker counts its workspace's disk as full: its usable space is below {@link
+   * WorkerOptions#diskFloorMb()}, or a write failed for lack of space a moment ago. A worker whose
+   * disk is full has told its manager so and takes no task that needs disk.
+   *
+   * @return true while the disk is full; false before {@link #start()}
+   */
+  public boolean diskFull() {
+    return engine.diskFull();
+  }
+
+  /**
    * This worker's id, as sent in Hello.
    *
    * @return the id

@@ -34,6 +34,8 @@ import java.util.UUID;
  *       <td>free space of the workspace's file system</td></tr>
  *   <tr><td>{@code --gpus N}</td><td>{@link Builder#gpus(int)}</td>
  *       <td>lines of {@code nvidia-smi --query-gpu=name --format=csv,noheader}, or 0</td></tr>
+ *   <tr><td>{@code --disk-floor MB}</td><td>{@link Builder#diskFloorMb(long)}</td>
+ *       <td>{@link #DEFAULT_DISK_FLOOR_MB}</td></tr>
  *   <tr><td>{@code --workspace DIR}</td><td>{@link Builder#workspace(Path)}</td>
  *       <td>a new temporary directory, deleted on exit unless it holds forever-level files</td></tr>
  *   <tr><td>{@code --idle-timeout SECONDS}</td><td>{@link Builder#idleTimeout(Duration)}</td>
@@ -52,7 +54,8 @@ import java.util.UUID;
  * Builder#transferHost(String)} (the local address this machine uses to reach the manager), {@link
  * Builder#transferPort(int)} (0, any free port), {@link Builder#heartbeatInterval(Duration)},
  * {@link Builder#transferConcurrency(int)}, {@link Builder#libraryHeapMb(long)} (the worker's
- * memory) and {@link Builder#monitorInterval(Duration)}.
+ * memory), {@link Builder#monitorInterval(Duration)} and {@link Builder#diskSpace(DiskSpace)} ({@link
+ * DiskSpace#fileSystem()}).
  */
 public final class WorkerOptions {
   /** A worker that has had no task and no fetch for this long exits: 15 minutes. */
@@ -73,6 +76,12 @@ public final class WorkerOptions {
   /** The shortest time between two samples of a running command: 10 milliseconds. */
   public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
 
+  /**
+   * With less usable space than this in its workspace, a worker's disk counts as full: 64 MB,
+   * room for the small files (captured output, sandboxes) of tasks that need no disk.
+   */
+  public static final long DEFAULT_DISK_FLOOR_MB = 64;
+
   private final String managerHost;
   private final int managerPort;
   private final Double cores;
@@ -88,6 +97,8 @@ public final class WorkerOptions {
   private final int transferConcurrency;
   private final Long libraryHeapMb;
   private final Duration monitorInterval;
+  private final long diskFloorMb;
+  private final DiskSpace diskSpace;
   private final String workerId;
   private final SharedSecret password;
   private final ServerTrust tls;
@@ -108,6 +119,8 @@ public final class WorkerOptions {
     transferConcurrency = b.transferConcurrency;
     libraryHeapMb = b.libraryHeapMb;
     monitorInterval = b.monitorInterval;
+    diskFloorMb = b.diskFloorMb;
+    diskSpace = b.diskSpace;
     password = b.password;
     tls = b.tls;
     workerId = b.workerId != null ? b.workerId : "w-" + UUID.randomUUID().toString().substring(0, 8);
@@ -269,6 +282,27 @@ public final class WorkerOptions {
   }
 
   /**
+   * The usable space below which the workspace's disk counts as full. A worker whose disk is full
+   * tells the manager and takes no task that needs disk (one with outputs, or with an input it
+   * does not hold) until the space is back above the floor; a write that fails for lack of space
+   * makes the disk full too, for at least a few seconds (docs/manager.md).
+   *
+   * @return megabytes, 0 or more (0: only failed writes make the disk full)
+   */
+  public long diskFloorMb() {
+    return diskFloorMb;
+  }
+
+  /**
+   * How the worker reads the usable space of its workspace.
+   *
+   * @return the probe; {@link DiskSpace#fileSystem()} unless one was given
+   */
+  public DiskSpace diskSpace() {
+    return diskSpace;
+  }
+
+  /**
    * This worker's id, which must be unique among the workers of one manager.
    *
    * @return the id, never blank
@@ -315,6 +349,7 @@ public final class WorkerOptions {
         + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
         + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb)
         + ", monitorInterval=" + monitorInterval
+        + ", diskFloorMb=" + diskFloorMb
         + ", password=" + (password == null ? "none" : "set")
         + ", tls=" + (tls == null ? "off" : tls) + "]";
   }
@@ -336,6 +371,8 @@ public final class WorkerOptions {
     private int transferConcurrency = DEFAULT_TRANSFER_CONCURRENCY;
     private Long libraryHeapMb;
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
+    private long diskFloorMb = DEFAULT_DISK_FLOOR_MB;
+    private DiskSpace diskSpace = DiskSpace.fileSystem();
     private String workerId;
     private SharedSecret password;
     private ServerTrust tls;
@@ -537,6 +574,37 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("monitorInterval must be at least 10 ms, got " + d);
       }
       monitorInterval = d;
+      return this;
+    }
+
+    /**
+     * Sets the usable space below which the workspace's disk counts as full.
+     *
+     * @param mb megabytes, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if mb is negative
+     */
+    public Builder diskFloorMb(long mb) {
+      if (mb < 0) {
+        throw new IllegalArgumentException("diskFloorMb must be 0 or more, got " + mb);
+      }
+      diskFloorMb = mb;
+      return this;
+    }
+
+    /**
+     * Sets how the worker reads the usable space of its workspace, instead of asking the file
+     * system.
+     *
+     * @param probe the probe, thread-safe and quick
+     * @return this builder
+     * @throws IllegalArgumentException if probe is null
+     */
+    public Builder diskSpace(DiskSpace probe) {
+      if (probe == null) {
+        throw new IllegalArgumentException("diskSpace must not be null: use DiskSpace.fileSystem() for the default");
+      }
+      diskSpace = probe;
       return this;
     }
 

@@ -28,16 +28,20 @@ class WorkerOptionsTest {
     assertThat(o.transferConcurrency()).isEqualTo(10);
     assertThat(o.libraryHeapMb()).isEmpty();
     assertThat(o.monitorInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(o.diskFloorMb()).isEqualTo(WorkerOptions.DEFAULT_DISK_FLOOR_MB).isEqualTo(64);
+    assertThat(o.diskSpace()).isNotNull();
     assertThat(o.workerId()).matches("w-[0-9a-f]{8}");
     assertThat(WorkerOptions.builder("h", 1).build().workerId()).isNotEqualTo(o.workerId());
   }
 
   @Test
   void givenValuesAreKept() {
+    DiskSpace probe = dir -> 1;
     WorkerOptions o = WorkerOptions.builder("h", 1).cores(2.5).memoryMb(10).diskMb(20).gpus(1)
         .workspace(Path.of("/tmp/ws")).idleTimeout(Duration.ofSeconds(3)).connectTimeout(Duration.ofSeconds(4))
         .heartbeatInterval(Duration.ofMillis(500)).transferHost("10.0.0.7").transferPort(7000)
-        .transferConcurrency(3).libraryHeapMb(512).monitorInterval(Duration.ofMillis(40)).workerId("node-1").build();
+        .transferConcurrency(3).libraryHeapMb(512).monitorInterval(Duration.ofMillis(40)).workerId("node-1")
+        .diskFloorMb(0).diskSpace(probe).build();
     assertThat(o.cores()).hasValue(2.5);
     assertThat(o.memoryMb()).hasValue(10);
     assertThat(o.diskMb()).hasValue(20);
@@ -52,7 +56,9 @@ class WorkerOptionsTest {
     assertThat(o.libraryHeapMb()).hasValue(512);
     assertThat(o.monitorInterval()).isEqualTo(Duration.ofMillis(40));
     assertThat(o.workerId()).isEqualTo("node-1");
-    assertThat(o.toString()).contains("h:1").contains("node-1");
+    assertThat(o.diskFloorMb()).isZero();
+    assertThat(o.diskSpace()).isSameAs(probe);
+    assertThat(o.toString()).contains("h:1").contains("node-1").contains("diskFloorMb=0");
   }
 
   @Test
@@ -78,6 +84,8 @@ class WorkerOptionsTest {
     assertThatThrownBy(() -> b.monitorInterval(null)).hasMessageContaining("monitorInterval");
     assertThatThrownBy(() -> b.workerId("has space")).hasMessageContaining("workerId");
     assertThatThrownBy(() -> b.workerId("")).hasMessageContaining("workerId");
+    assertThatThrownBy(() -> b.diskFloorMb(-1)).hasMessageContaining("diskFloorMb");
+    assertThatThrownBy(() -> b.diskSpace(null)).hasMessageContaining("diskSpace");
   }
 
   @Test

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * is {@code FAILURE} with the library's message: both are the application's failures. A library
  * that cannot start or dies during the call is {@code WORKER_ERROR}, with its exit status and last
  * lines of standard error. A kill on request is {@code CANCELLED}; the wall-time limit, counted from
- * when the call is handed to the library, {@code MAX_WALL_TIME}.
+ * when the call is handed to the library, {@code MAX_WALL_TIME}. A sandbox, result or output that
+ * cannot be written for lack of space is {@code DISK_FULL} (judged by the {@link DiskWatch}), for a
+ * batch as soon as one of its calls hit it: the worker's fault, not the call's.
  *
  * <p>Killed and timed-out calls: a thread cannot be stopped safely inside a JVM (an interrupt is
  * only a request the function may ignore, and a function left running would hold its slot and its
@@ -67,6 +69,7 @@ final class CallExecution implements Execution {
   private final Path sandboxDir;
   private final long startedAtMs;
   private final LibraryPool libraries;
+  private final DiskWatch disk;
   private final CompletableFuture<Void> killed = new CompletableFuture<>();
   private volatile boolean sent;
 
@@ -78,9 +81,12 @@ final class CallExecution implements Execution {
    * @param sandboxDir its sandbox
    * @param startedAtMs when it started, as reported in TaskStarted
    * @param libraries the libraries that run calls
+   * @param disk judges whether a failure is the disk's
    */
-  CallExecution(RunTask spec, WorkerCache cache, Path sandboxDir, long startedAtMs, LibraryPool libraries) {
+  CallExecution(RunTask spec, WorkerCache cache, Path sandboxDir, long startedAtMs, LibraryPool libraries,
+      DiskWatch disk) {
     this.spec = spec;
+    this.disk = disk;
     this.cache = cache;
     this.sandboxDir = sandboxDir;
     this.startedAtMs = startedAtMs;
@@ -109,12 +115,13 @@ final class CallExecution implements Execution {
         try {
           box = new Sandbox(sandboxDir, cache.dir());
         } catch (IOException e) {
-          return end(done, TaskResult.TASK_RESULT_WORKER_ERROR,
-              "cannot create the sandbox " + sandboxDir + ": " + e.getMessage());
+          return written(done, "cannot create the sandbox " + sandboxDir, e);
         }
         try {
           TaskFiles.linkInputs(spec, box, cache, ofLibrary);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+          return written(done, "cannot prepare the sandbox", e);
+        } catch (RuntimeException e) {
           return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "cannot prepare the sandbox: " + e.getMessage());
         }
       }
@@ -231,8 +238,13 @@ final class CallExecution implements Execution {
         }
         List<String> problems;
         try (Sandbox made = box != null ? null : Sandbox.adopt(sandboxDir, cache.dir())) {
-          problems = TaskFiles.collectOutputs(spec, box != null ? box : made, cache, done);
+          problems = TaskFiles.collectOutputs(spec, box != null ? box : made, cache, done, disk);
+        } catch (DiskFullException e) {
+          return end(done.clearOutputs(), TaskResult.TASK_RESULT_DISK_FULL, e.getMessage());
         } catch (IOException e) {
+          if (disk.writeFailed("task " + spec.getTaskId() + ": the call's result was not written", e)) {
+            return end(done, TaskResult.TASK_RESULT_DISK_FULL, "the call's result was not written: " + e.getMessage());
+          }
           return end(done, TaskResult.TASK_RESULT_OUTPUT_MISSING, "the call's result was not written: "
               + e.getMessage());
         }
@@ -245,6 +257,9 @@ final class CallExecution implements Execution {
         return end(done, TaskResult.TASK_RESULT_EXCEPTION, summary(reply.getFailure()));
       }
       case LIBRARY_OUTCOME_ERROR -> {
+        if (disk.libraryFailed("task " + spec.getTaskId(), reply.getError())) {
+          return end(done, TaskResult.TASK_RESULT_DISK_FULL, reply.getError());
+        }
         return end(done, TaskResult.TASK_RESULT_FAILURE, reply.getError());
       }
       default -> {
@@ -286,7 +301,7 @@ final class CallExecution implements Execution {
               if (box == null && made == null) {
                 made = Sandbox.adopt(sandboxDir, cache.dir());
               }
-              String problem = TaskFiles.collectOutput(spec, out, box != null ? box : made, cache, done);
+              String problem = TaskFiles.collectOutput(spec, out, box != null ? box : made, cache, done, disk);
               stored = true;
               if (problem != null) {
                 c.setResult(TaskResult.TASK_RESULT_OUTPUT_MISSING).setMessage(problem);
@@ -295,14 +310,29 @@ final class CallExecution implements Execution {
           }
           case LIBRARY_OUTCOME_EXCEPTION -> c.setResult(TaskResult.TASK_RESULT_EXCEPTION)
               .setFailure(r.getFailure()).setMessage(summary(r.getFailure()));
-          default -> c.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage(r.getError());
+          default -> {
+            if (disk.libraryFailed("task " + spec.getTaskId() + ", call " + (i + 1) + " of its batch", r.getError())) {
+              TaskFiles.removeStored(done, cache);
+              return end(done.clearOutputs().clearCallResults(), TaskResult.TASK_RESULT_DISK_FULL,
+                  "call " + (i + 1) + " of the batch: " + r.getError());
+            }
+            c.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage(r.getError());
+          }
         }
         if (!stored && out != null) {
           done.addOutputs(OutputFile.newBuilder().setSandboxName(out.getSandboxName()).setCacheName(out.getCacheName()));
         }
         done.addCallResults(c);
       }
+    } catch (DiskFullException e) {
+      TaskFiles.removeStored(done, cache);
+      return end(done.clearOutputs().clearCallResults(), TaskResult.TASK_RESULT_DISK_FULL, e.getMessage());
     } catch (IOException e) {
+      if (disk.writeFailed("task " + spec.getTaskId() + ": the batch's results were not written", e)) {
+        TaskFiles.removeStored(done, cache);
+        return end(done.clearOutputs().clearCallResults(), TaskResult.TASK_RESULT_DISK_FULL,
+            "the batch's results were not written: " + e.getMessage());
+      }
       return end(done, TaskResult.TASK_RESULT_WORKER_ERROR, "the batch's results were not written: " + e.getMessage());
     } finally {
       if (made != null) {
@@ -319,6 +349,13 @@ final class CallExecution implements Execution {
     } catch (CodecException e) {
       return "the function threw an exception whose description cannot be read: " + e.getMessage();
     }
+  }
+
+  /** The end of a call whose sandbox could not be written: the disk's fault, or the worker's. */
+  private TaskFinished.Builder written(TaskFinished.Builder done, String what, IOException e) {
+    boolean full = disk.writeFailed("task " + spec.getTaskId() + ": " + what, e);
+    return end(done, full ? TaskResult.TASK_RESULT_DISK_FULL : TaskResult.TASK_RESULT_WORKER_ERROR,
+        what + ": " + e.getMessage());
   }
 
   private static TaskFinished.Builder end(TaskFinished.Builder done, TaskResult result, String message) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * fetched once however often it is asked for (every asking transfer id gets its own CacheUpdate);
  * a file already cached is answered at once. A mini-task or untar whose inputs are still being
  * fetched waits for them, and fails if one of them fails or is neither cached nor on its way.
- * Inputs are pinned while a fetch reads them.
+ * Inputs are pinned while a fetch reads them. A fetch that fails for lack of space (as the {@link
+ * DiskWatch} judges: the error says so, or the workspace is below its floor) makes the disk full.
  *
  * <p>Loop-confined: called on the worker's loop by the engine; the fetches themselves run on the
  * pool ({@link Fetcher}) and post their outcome back. Tells the {@link TaskScheduler} when a file
@@ -68,11 +69,12 @@ final class FetchCoordinator {
   private final Outbox outbox;
   private final AtomicLong bytesFetched;
   private final Listener listener;
+  private final DiskWatch disk;
   private final Map<String, Pending> pending = new HashMap<>();
 
   /** Creates the coordinator; results go out through the outbox and to the listener. */
   FetchCoordinator(WorkerCache cache, Fetcher fetcher, ExecutorService pool, EventLoop loop, Outbox outbox,
-      AtomicLong bytesFetched, Listener listener) {
+      AtomicLong bytesFetched, Listener listener, DiskWatch disk) {
     this.cache = cache;
     this.fetcher = fetcher;
     this.pool = pool;
@@ -80,6 +82,7 @@ final class FetchCoordinator {
     this.outbox = outbox;
     this.bytesFetched = bytesFetched;
     this.listener = listener;
+    this.disk = disk;
   }
 
   /** Whether a file is on its way into the cache. */
@@ -218,6 +221,9 @@ final class FetchCoordinator {
           result = fetcher.fetch(p.request, c);
         } catch (IOException e) {
           error = e.getMessage();
+          if (!c.isCancelled()) {
+            disk.writeFailed("a fetch into the cache", e);
+          }
         } catch (InterruptedException e) {
           error = "the worker is stopping";
         } catch (RuntimeException e) {

@@ -25,7 +25,10 @@ import java.util.List;
  * exits, {@code RESOURCE_EXHAUSTION}, naming the resource in {@code exhausted_resource} and the
  * use and allocation in the message; an exit status of 129 to 192 (a shell's report of death by
  * a signal) {@code SIGNAL}; any other non-zero status {@code FAILURE}; a missing or refused output
- * after a zero status {@code OUTPUT_MISSING}; a sandbox or spawn failure {@code WORKER_ERROR}.
+ * after a zero status {@code OUTPUT_MISSING}; a sandbox or spawn failure {@code WORKER_ERROR}; a
+ * sandbox or output that cannot be written for lack of space, or a failed command that ran out of
+ * space (its output says so while the workspace is below its floor, or the workspace has nothing
+ * left), {@code DISK_FULL} (judged by the {@link DiskWatch}, which then counts the disk as full).
  * Outputs are only collected after a zero status; otherwise the TaskFinished lists none. Every
  * command's TaskFinished carries what was measured of it, whatever its result.
  *
@@ -42,6 +45,7 @@ final class TaskExecution implements Execution {
   private final Path sandboxDir;
   private final long startedAtMs;
   private final CommandProcess process;
+  private final DiskWatch disk;
 
   /**
    * Prepares a run of a task in {@code sandboxDir} with the resources it was given.
@@ -53,10 +57,12 @@ final class TaskExecution implements Execution {
    * @param sandboxDir its sandbox, created by the run
    * @param startedAtMs when it was started, for TaskFinished
    * @param monitorInterval the time between samples of its process tree
+   * @param disk judges whether a failure is the disk's
    */
   TaskExecution(RunTask spec, Resources allocation, WorkerCache cache, Path sandboxDir, long startedAtMs,
-      Duration monitorInterval) {
+      Duration monitorInterval, DiskWatch disk) {
     this.spec = spec;
+    this.disk = disk;
     this.allocation = allocation;
     this.cache = cache;
     this.sandboxDir = sandboxDir;
@@ -115,7 +121,13 @@ final class TaskExecution implements Execution {
     try (Sandbox box = new Sandbox(sandboxDir, cache.dir())) {
       try {
         TaskFiles.linkInputs(spec, box, cache);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        String what = "cannot prepare the sandbox";
+        return done.setResult(disk.writeFailed("task " + spec.getTaskId() + ": " + what, e)
+                ? TaskResult.TASK_RESULT_DISK_FULL : TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
+            .setMessage(what + ": " + e.getMessage())
+            .setFinishedAtMs(System.currentTimeMillis());
+      } catch (RuntimeException e) {
         return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
             .setMessage("cannot prepare the sandbox: " + e.getMessage())
             .setFinishedAtMs(System.currentTimeMillis());
@@ -152,16 +164,27 @@ final class TaskExecution implements Execution {
         default -> { }
       }
       if (o.exitCode() != 0) {
+        if (disk.commandFailed("the command of task " + spec.getTaskId(), o.output())) {
+          return done.setResult(TaskResult.TASK_RESULT_DISK_FULL)
+              .setMessage("the command ran out of space (exited with status " + o.exitCode() + ")");
+        }
         return done.setResult(TaskResult.TASK_RESULT_FAILURE).setMessage("exited with status " + o.exitCode());
       }
-      List<String> problems = TaskFiles.collectOutputs(spec, box, cache, done);
+      List<String> problems;
+      try {
+        problems = TaskFiles.collectOutputs(spec, box, cache, done, disk);
+      } catch (DiskFullException e) {
+        return done.clearOutputs().setResult(TaskResult.TASK_RESULT_DISK_FULL).setMessage(e.getMessage());
+      }
       if (!problems.isEmpty()) {
         return done.setResult(TaskResult.TASK_RESULT_OUTPUT_MISSING).setMessage(String.join("; ", problems));
       }
       return done.setResult(TaskResult.TASK_RESULT_SUCCESS);
     } catch (IOException e) {
-      return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
-          .setMessage("cannot create the sandbox " + sandboxDir + ": " + e.getMessage())
+      String what = "cannot create the sandbox " + sandboxDir;
+      return done.setResult(disk.writeFailed("task " + spec.getTaskId() + ": " + what, e)
+              ? TaskResult.TASK_RESULT_DISK_FULL : TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
+          .setMessage(what + ": " + e.getMessage())
           .setFinishedAtMs(System.currentTimeMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * The files of one task run, the same for a command ({@link TaskExecution}) and a function call
  * ({@link CallExecution}): its inputs are linked from the cache into the sandbox under the names it
  * asked for, and after a successful run each declared output is moved (or, when it is or holds a
- * link, copied) into the cache and listed in the TaskFinished. Stateless; runs on the execution's
- * pool thread.
+ * link, copied) into the cache and listed in the TaskFinished. An output that cannot be stored
+ * because the disk is full (as the {@link DiskWatch} judges) ends the collection with a {@link
+ * DiskFullException}, and the outputs already stored by it are removed again: the task runs
+ * elsewhere. Stateless; runs on the execution's pool thread.
  */
 final class TaskFiles {
   private static final Logger log = LoggerFactory.getLogger(TaskFiles.class);
@@ -58,12 +60,22 @@ final class TaskFiles {
    * @param box its sandbox
    * @param cache the cache
    * @param done the TaskFinished being built
+   * @param disk judges whether a failed write is the disk's fault
    * @return what went wrong, one entry per missing or refused output; empty if all are present
+   * @throws DiskFullException if an output could not be stored for lack of space; the outputs
+   *     stored before it are removed from the cache
    */
-  static List<String> collectOutputs(RunTask spec, Sandbox box, WorkerCache cache, TaskFinished.Builder done) {
+  static List<String> collectOutputs(RunTask spec, Sandbox box, WorkerCache cache, TaskFinished.Builder done,
+      DiskWatch disk) throws DiskFullException {
     List<String> problems = new ArrayList<>();
     for (OutputSpec out : spec.getOutputsList()) {
-      String problem = collectOutput(spec, out, box, cache, done);
+      String problem;
+      try {
+        problem = collectOutput(spec, out, box, cache, done, disk);
+      } catch (DiskFullException e) {
+        removeStored(done, cache);
+        throw e;
+      }
       if (problem != null) {
         problems.add(problem);
       }
@@ -71,13 +83,23 @@ final class TaskFiles {
     return problems;
   }
 
+  /** Removes from the cache the outputs a TaskFinished being built lists as stored. */
+  static void removeStored(TaskFinished.Builder done, WorkerCache cache) {
+    for (OutputFile f : done.getOutputsList()) {
+      if (f.getPresent()) {
+        cache.remove(f.getCacheName());
+      }
+    }
+  }
+
   /**
    * Moves (or copies) one output into the cache and reports it in {@code done}, present or not.
    *
    * @return what went wrong, or null if it is present
+   * @throws DiskFullException if it could not be stored for lack of space (it is then not listed)
    */
   static String collectOutput(RunTask spec, OutputSpec out, Sandbox box, WorkerCache cache,
-      TaskFinished.Builder done) {
+      TaskFinished.Builder done, DiskWatch disk) throws DiskFullException {
     OutputFile.Builder f = OutputFile.newBuilder().setSandboxName(out.getSandboxName())
         .setCacheName(out.getCacheName());
     String problem = null;
@@ -92,7 +114,14 @@ final class TaskFiles {
             : cache.moveIn(found.get().path(), out.getCacheName(), level);
         f.setPresent(true).setSize(size);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      String what = "cannot store output '" + out.getSandboxName() + "' in the cache";
+      if (disk.writeFailed("task " + spec.getTaskId() + ": " + what, e)) {
+        throw new DiskFullException(what + ": " + e.getMessage(), e);
+      }
+      log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
+      problem = e.getMessage();
+    } catch (RuntimeException e) {
       log.warn("task {}: output {} refused: {}", spec.getTaskId(), out.getSandboxName(), e.getMessage());
       problem = e.getMessage();
     }

@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * Inputs are pinned in the cache from acceptance to the end. A function call is accounted like a
  * command: its declared resources are reserved while it runs in one slot of its library.
  *
+ * <p>While the {@link DiskWatch} counts the disk as full, a task that needs disk (one with outputs,
+ * or with an input not in the cache) is not taken: it ends {@code DISK_FULL} when it arrives, or when
+ * its turn to start comes; so does a waiting task whose input could not be fetched while the disk
+ * is full. The manager sends such a task elsewhere without blaming it.
+ *
  * <p>Loop-confined: every method runs on the worker's loop; executions post their end back to it.
  * Owned by the worker engine; its counterpart is the manager's dispatch and its handling of
  * TaskStarted and TaskFinished.
@@ -75,6 +80,7 @@ final class TaskScheduler {
   private final AtomicLong tasksRun;
   private final Predicate<String> beingFetched;
   private final LibraryPool libraries;
+  private final DiskWatch disk;
   private final Map<Long, Job> jobs = new LinkedHashMap<>();
   private final Set<Path> sandboxesInUse = new HashSet<>();
   private Resources inUse = Resources.NONE;
@@ -85,7 +91,7 @@ final class TaskScheduler {
    */
   TaskScheduler(Resources total, WorkerCache cache, Path sandboxes, ExecutorService pool,
       Duration monitorInterval, EventLoop loop, Outbox outbox, AtomicLong tasksRun,
-      Predicate<String> beingFetched, LibraryPool libraries) {
+      Predicate<String> beingFetched, LibraryPool libraries, DiskWatch disk) {
     this.total = total;
     this.cache = cache;
     this.sandboxes = sandboxes;
@@ -96,6 +102,7 @@ final class TaskScheduler {
     this.tasksRun = tasksRun;
     this.beingFetched = beingFetched;
     this.libraries = libraries;
+    this.disk = disk;
   }
 
   /** Resources reserved by running tasks. */
@@ -134,6 +141,10 @@ final class TaskScheduler {
         return;
       }
     }
+    if (disk.isFull() && needsDisk(t)) {
+      send(t.getTaskId(), ended(TaskResult.TASK_RESULT_DISK_FULL, "refused, as it needs disk: " + diskFull()));
+      return;
+    }
     Job j = new Job(t, allocation);
     t.getInputsList().forEach(m -> cache.pin(m.getCacheName()));
     jobs.put(j.id(), j);
@@ -144,9 +155,11 @@ final class TaskScheduler {
   void onFetched(String cacheName, String error) {
     if (error != null) {
       for (Job j : List.copyOf(jobs.values())) {
-        if (j.execution == null && needs(j, cacheName)) {
-          finish(j, ended(TaskResult.TASK_RESULT_INPUT_MISSING,
-              "input " + cacheName + " could not be fetched: " + error));
+        if (j.execution == null && needs(j, cacheName) && jobs.get(j.id()) == j) {
+          String message = "input " + cacheName + " could not be fetched: " + error;
+          finish(j, !disk.isFull() ? ended(TaskResult.TASK_RESULT_INPUT_MISSING, message)
+              : ended(TaskResult.TASK_RESULT_DISK_FULL,
+                  DiskWatch.saysNoSpace(error) ? message : message + "; " + diskFull()));
         }
       }
     }
@@ -274,10 +287,35 @@ final class TaskScheduler {
 
   private void startWhatFits() {
     for (Job j : List.copyOf(jobs.values())) {
-      if (j.execution == null && inputsCached(j) && inUse.plus(j.allocation).fitsIn(total)) {
+      if (j.execution != null || jobs.get(j.id()) != j || !inputsCached(j)) {
+        continue; // running, ended by an earlier turn of this loop, or waiting for inputs
+      }
+      if (disk.isFull() && j.spec.getOutputsCount() > 0) {
+        finish(j, ended(TaskResult.TASK_RESULT_DISK_FULL, "not started, as it needs disk: " + diskFull()));
+      } else if (inUse.plus(j.allocation).fitsIn(total)) {
         start(j);
       }
     }
+  }
+
+  /**
+   * Whether a task needs disk on this worker: it has outputs to store, or an input to bring into
+   * the cache. (A function call always has an output.)
+   */
+  private boolean needsDisk(RunTask t) {
+    if (t.getOutputsCount() > 0) {
+      return true;
+    }
+    for (Mount m : t.getInputsList()) {
+      if (!cache.has(m.getCacheName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String diskFull() {
+    return "the workspace's disk is full: " + disk.reason();
   }
 
   private boolean inputsCached(Job j) {
@@ -297,8 +335,8 @@ final class TaskScheduler {
     long startedAt = System.currentTimeMillis();
     Path dir = sandboxFor(j.id());
     Execution x = j.spec.hasCall()
-        ? new CallExecution(j.spec, cache, dir, startedAt, libraries)
-        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, monitorInterval);
+        ? new CallExecution(j.spec, cache, dir, startedAt, libraries, disk)
+        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, monitorInterval, disk);
     j.execution = x;
     inUse = inUse.plus(j.allocation);
     sandboxesInUse.add(dir);

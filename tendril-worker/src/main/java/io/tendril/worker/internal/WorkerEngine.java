@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p>Heartbeats, the idle timeout and the manager's silence are watched by {@link Liveness}.
  * Losing the manager kills the running tasks, cancels the fetches and removes task- and
  * workflow-level files; the worker then reconnects and announces the files it kept.
+ *
+ * <p>The {@link DiskWatch} reads the workspace's usable space every second; whether the disk is
+ * full goes out in Hello and, at each change, as a DiskStatus.
  */
 public final class WorkerEngine {
   private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
@@ -89,6 +92,7 @@ public final class WorkerEngine {
   private TaskScheduler tasks;
   private ControlChannel control;
   private Liveness liveness;
+  private volatile DiskWatch disk;
   private boolean terminating; // loop-confined
 
   /**
@@ -136,6 +140,7 @@ public final class WorkerEngine {
         transferFingerprint.isEmpty() ? "" : " over TLS (certificate " + transferFingerprint + ")", workspace);
     loop.post(control::start);
     loop.every(this::tick, TICK_MILLIS);
+    loop.every(disk::check, DiskWatch.CHECK_MILLIS);
   }
 
   private void prepare() throws IOException {
@@ -146,6 +151,9 @@ public final class WorkerEngine {
       workspace = Files.createTempDirectory("tendril-worker-").toAbsolutePath();
       ownsWorkspace = true;
     }
+    disk = new DiskWatch(options.workerId(), workspace, options.diskFloorMb(), options.diskSpace(), loop::post,
+        s -> outbox.send(WorkerMessage.newBuilder().setDiskStatus(s).build()));
+    disk.check(); // before the loop runs: the state Hello carries
     cache = WorkerCache.open(workspace.resolve("cache"));
     sandboxes = workspace.resolve("sandbox");
     PathTrees.delete(sandboxes);
@@ -170,9 +178,10 @@ public final class WorkerEngine {
         options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)), identity);
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId(), identity != null);
-    fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e));
+    fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e),
+        disk);
     tasks = new TaskScheduler(total, cache, sandboxes, pool, options.monitorInterval(), loop, outbox, tasksRun, fetches::isPending,
-        libraries);
+        libraries, disk);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
         new ControlListener(), options.password().orElse(null), options.tls().orElse(null));
     liveness = new Liveness(options.idleTimeout(), loop, this::sendHeartbeat);
@@ -238,6 +247,17 @@ public final class WorkerEngine {
    */
   public boolean isConnected() {
     return connected;
+  }
+
+  /**
+   * Tells whether the worker counts its workspace's disk as full (it then takes no task that
+   * needs disk).
+   *
+   * @return true while full; false before start
+   */
+  public boolean diskFull() {
+    DiskWatch d = disk;
+    return d != null && d.fullSeen();
   }
 
   /**
@@ -341,7 +361,8 @@ public final class WorkerEngine {
         .setTransferAddress(transferAddress)
         .setTransferFingerprint(transferFingerprint)
         .addAllCached(cache.listing())
-        .setWorkspace(workspace.toString())).build();
+        .setWorkspace(workspace.toString())
+        .setDiskStatus(disk.status())).build();
   }
 
   private void onMessage(ManagerMessage m) {
@@ -431,7 +452,7 @@ public final class WorkerEngine {
         .setSentAtMs(System.currentTimeMillis())
         .setInUse(tasks.inUse().toWire())
         .setCacheBytes(cache.bytes())
-        .setDiskFreeMb(ResourceDetector.freeDiskMb(workspace))).build());
+        .setDiskFreeMb(Math.max(0, disk.freeMb()))).build());
   }
 
   private void tick() {
