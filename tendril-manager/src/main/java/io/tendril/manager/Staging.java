@@ -113,6 +113,21 @@ final class Staging {
         "source", source, "source_kind", kind, "size", f.size);
   }
 
+  /**
+   * Whether every temp a task reads can reach a worker now: the worker holds it or is fetching it,
+   * or a peer holding it may serve it (connected, and not avoided after a failed transfer). A task
+   * whose temp lives only on avoided peers stays ready until one of them may serve again, or is
+   * lost and the temp is made again.
+   */
+  boolean canStage(TaskEntry t, WorkerEntry w) {
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      if (in.kind() == DeclaredFile.Kind.TEMP && !w.has(in.cacheName()) && bestPeer(core.fileEntry(in), w) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private WorkerEntry bestPeer(FileEntry f, WorkerEntry destination) {
     WorkerEntry best = null;
     int bestLoad = Integer.MAX_VALUE;
