@@ -289,7 +289,7 @@ final class ManagerCore {
       }
       t.request = categories.request(t);
       WorkerEntry w = chooseWorker(t);
-      if (w == null) {
+      if (w == null || !staging.canStage(t, w)) {
         skipped.add(t);
         continue;
       }

@@ -37,11 +37,7 @@ final class Staging {
       return;
     }
     DeclaredFile d = f.file;
-    WorkerEntry peer = bestPeer(f, w, false);
-    if (peer == null && d.kind() == DeclaredFile.Kind.TEMP) {
-      // A temp comes only from a peer: a source that failed lately is better than none.
-      peer = bestPeer(f, w, true);
-    }
+    WorkerEntry peer = bestPeer(f, w);
     int max = (int) core.knobs.get("transfer-source-max");
     FetchFile.Builder fetch = FetchFile.newBuilder()
         .setCacheName(d.cacheName())
@@ -151,7 +147,22 @@ final class Staging {
     return until != null && until > System.nanoTime();
   }
 
-  private WorkerEntry bestPeer(FileEntry f, WorkerEntry destination, boolean evenBlocked) {
+  /**
+   * Whether every temp a task reads can reach a worker now: the worker holds it or is fetching it,
+   * or a peer holding it may serve it (connected, and not avoided after a failed transfer). A task
+   * whose temp lives only on avoided peers stays ready until one of them may serve again, or is
+   * lost and the temp is made again.
+   */
+  boolean canStage(TaskEntry t, WorkerEntry w) {
+    for (DeclaredFile in : t.spec.inputs().keySet()) {
+      if (in.kind() == DeclaredFile.Kind.TEMP && !w.has(in.cacheName()) && bestPeer(core.fileEntry(in), w) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private WorkerEntry bestPeer(FileEntry f, WorkerEntry destination) {
     WorkerEntry best = null;
     int bestLoad = Integer.MAX_VALUE;
     long now = System.nanoTime();
@@ -160,7 +171,7 @@ final class Staging {
         continue;
       }
       Long until = blockedUntil.get(r.transferAddress);
-      if (!evenBlocked && until != null && until > now) {
+      if (until != null && until > now) {
         continue;
       }
       int l = load.getOrDefault(r.transferAddress, 0);
