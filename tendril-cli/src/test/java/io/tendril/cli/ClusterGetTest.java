@@ -294,6 +294,51 @@ class ClusterGetTest {
   }
 
   @Test
+  void callsWaitOnBusyWorkersUpToCallPrefetchPerCore() throws Exception {
+    // Two workers of one core each; 12 calls of 50 ms are ready at once.
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); manager.stats().workersConnected() < 2; ) {
+      assertThat(System.nanoTime()).as("both workers joined").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> keys = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      dsk.put(Key.of("slow", i), Task.of(GraphOps::slowInc, (long) i));
+      keys.add(Key.of("slow", i));
+    }
+    List<Object> expected = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      expected.add(i + 1L);
+    }
+    assertThat(manager.get(dsk, keys)).isEqualTo(expected);
+    // One running and three waiting on each worker before the first ends.
+    assertThat(dispatchedBeforeFirstEnd()).isEqualTo(2 * (1 + 3));
+    manager.tune("call-prefetch", 0);
+    assertThat(manager.get(dsk, keys)).isEqualTo(expected);
+    assertThat(dispatchedBeforeFirstEnd()).isEqualTo(2);
+  }
+
+  /** Dispatches in the transaction log since the last call of this method, before the first task ended. */
+  private long dispatchedBeforeFirstEnd() throws Exception {
+    Thread.sleep(1200); // the log is flushed at least every second
+    List<String> lines = Files.readAllLines(manager.transactionLog());
+    List<String> fresh = lines.subList(logSeen, lines.size());
+    logSeen = lines.size();
+    long n = 0;
+    for (String l : fresh) {
+      if (l.contains("\"event\":\"finished\"")) {
+        break;
+      }
+      if (l.contains("\"state\":\"DISPATCHED\"")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private int logSeen;
+
+  @Test
   void priorityModesOrderTheDispatchOfReadyCalls() throws Exception {
     workers.close(); // this test's workers join only once every call is waiting
     Map<PriorityMode, List<String>> orders = new java.util.EnumMap<>(PriorityMode.class);

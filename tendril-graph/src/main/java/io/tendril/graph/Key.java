@@ -18,7 +18,21 @@ public final class Key {
 
   private Key(Object[] parts) {
     this.parts = parts;
-    this.hash = Arrays.hashCode(parts);
+    this.hash = hash(parts);
+  }
+
+  /**
+   * Mixes the parts' hashes multiplicatively at each step: {@code Arrays.hashCode} is linear, so
+   * keys such as {@code ("add", d, j)} and {@code ("add", d + 1, j - 31)} would collide by the
+   * thousand in a tree of keys.
+   */
+  private static int hash(Object[] parts) {
+    long h = 0x9E3779B97F4A7C15L + parts.length;
+    for (Object p : parts) {
+      h = (h ^ p.hashCode()) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    return (int) (h ^ (h >>> 32));
   }
 
   /**

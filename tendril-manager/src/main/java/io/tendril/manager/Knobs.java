@@ -42,6 +42,9 @@ final class Knobs {
     TABLE.put("hungry-minimum", new Knob(100, "tasks", "hungry() asks for at least this many ready tasks"));
     TABLE.put("worker-prefetch", new Knob(1, "tasks per core",
         "tasks (with declared resources) sent to a busy worker ahead of room, started there the moment a task ends"));
+    TABLE.put("call-prefetch", new Knob(3, "tasks per core",
+        "function-call tasks (of Manager.get) sent to a busy worker ahead of room, as worker-prefetch is for commands: "
+            + "a call is short, so a deeper queue keeps the worker's library busy across the round trip"));
     TABLE.put("dispatch-scan-limit", new Knob(200, "tasks",
         "ready tasks one scheduling pass looks at without finding a worker before it stops"));
     TABLE.put("temp-replica-count", new Knob(1, "replicas",

@@ -304,7 +304,8 @@ final class ManagerCore {
     // Computed in double and bounded, so that a worker claiming absurd resources cannot overflow them.
     double want = Math.min(MAX_WANTED, Math.max(knobs.get("hungry-minimum"), connectedCores * knobs.get("hungry-factor")));
     hungry = (int) Math.max(0, want - ready.size());
-    window = (int) Math.min(MAX_WANTED, want + Math.ceil(connectedCores * (1 + knobs.get("worker-prefetch"))));
+    window = (int) Math.min(MAX_WANTED, want + Math.ceil(connectedCores
+        * (1 + Math.max(knobs.get("worker-prefetch"), knobs.get("call-prefetch")))));
   }
 
   /** The most tasks hungry() and the window ever ask for. */
@@ -427,12 +428,14 @@ final class ManagerCore {
       return fitsNow(t, w);
     }
     // A task requesting nothing wants a whole worker: never queue it behind another.
-    return !t.request.request().isNone() && !WorkerDisks.refuses(w, t) && w.prefetched < prefetchLimit(w)
+    return !t.request.request().isNone() && !WorkerDisks.refuses(w, t) && w.prefetched < prefetchLimit(t, w)
         && allocation(t, w).fitsIn(w.total);
   }
 
-  private int prefetchLimit(WorkerEntry w) {
-    return (int) Math.floor(knobs.get("worker-prefetch") * Math.max(1, Math.floor(w.total.cores())));
+  /** How many tasks may wait on a worker ahead of room: function calls, short and cheap to queue, more. */
+  private int prefetchLimit(TaskEntry t, WorkerEntry w) {
+    double perCore = knobs.get(t.spec.call() != null ? "call-prefetch" : "worker-prefetch");
+    return (int) Math.floor(perCore * Math.max(1, Math.floor(w.total.cores())));
   }
 
   /**
@@ -498,7 +501,9 @@ final class ManagerCore {
 
   private void updateRoom(WorkerEntry w) {
     Resources free = w.free();
-    if (!w.gone && (w.idle() || free.cores() > 1e-9 || w.prefetched < prefetchLimit(w))) {
+    int ahead = (int) Math.floor(Math.max(knobs.get("worker-prefetch"), knobs.get("call-prefetch"))
+        * Math.max(1, Math.floor(w.total.cores())));
+    if (!w.gone && (w.idle() || free.cores() > 1e-9 || w.prefetched < ahead)) {
       withRoom.add(w);
     } else {
       withRoom.remove(w);

@@ -25,6 +25,9 @@ import java.util.List;
  */
 final class CallRunner {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final long RESIDENT_REFRESH_MS = 100;
+  private static volatile long resident;
+  private static volatile long residentReadAt;
 
   private final CallContexts contexts;
 
@@ -151,8 +154,21 @@ final class CallRunner {
     }
   }
 
-  /** This process's resident memory in kilobytes (VmRSS of /proc/self/status), or 0 where unknown. */
+  /**
+   * This process's resident memory in kilobytes (VmRSS of /proc/self/status), or 0 where unknown;
+   * read at most every {@value #RESIDENT_REFRESH_MS} ms, as reading it costs more than a small call.
+   */
   private static long residentKb() {
+    long now = System.nanoTime();
+    if (now - residentReadAt < RESIDENT_REFRESH_MS * 1_000_000L && residentReadAt != 0) {
+      return resident;
+    }
+    resident = readResidentKb();
+    residentReadAt = now;
+    return resident;
+  }
+
+  private static long readResidentKb() {
     try {
       for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {
