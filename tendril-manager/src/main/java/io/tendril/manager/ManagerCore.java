@@ -578,6 +578,7 @@ final class ManagerCore {
     Resources total = Resources.fromWire(h.getResources());
     WorkerEntry w = new WorkerEntry(h.getWorkerId(), h.getHostname(), h.getTransferAddress(),
         tlsFingerprint.isEmpty() ? "" : h.getTransferFingerprint(), total, stream);
+    w.dataAddress = h.getTransferDataAddress();
     w.batcher = sends;
     connection.attach(w);
     workers.put(w.id, w);

@@ -47,15 +47,20 @@ public record MeasuredResources(Duration wallTime, Duration cpuTime, double aver
   /**
    * The peak of each resource, as a category learns it: cores are the larger of the peak and the
    * average (a command too short for a peak still used its average), memory and disk their peaks,
-   * GPUs zero (not measured).
+   * GPUs zero (not measured). A negative figure (only a broken or hostile worker reports one)
+   * counts as zero, so that it cannot fail the completion it came with.
    */
   public Resources peak() {
-    return new Resources(Math.max(peakCores, averageCores), peakMemoryMb, peakDiskMb, 0);
+    return new Resources(Math.max(0, Math.max(peakCores, averageCores)), Math.max(0, peakMemoryMb),
+        Math.max(0, peakDiskMb), 0);
   }
+
+  private static final Duration LONGEST_WALL = Duration.ofDays(36_500);
 
   /** What a category records of this attempt. */
   TaskMeasurement toMeasurement(boolean exhausted) {
-    Duration wall = wallTime.isNegative() ? Duration.ZERO : wallTime;
+    // Bounded (a hundred years) so that its nanoseconds fit a long, whatever a worker reported.
+    Duration wall = wallTime.isNegative() ? Duration.ZERO : wallTime.compareTo(LONGEST_WALL) > 0 ? LONGEST_WALL : wallTime;
     return exhausted ? TaskMeasurement.exhausted(peak(), wall) : TaskMeasurement.completed(peak(), wall);
   }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * files, buffers), then the URL itself; temps can only come from peers. Keeps the transfers in
  * flight and the load and blocklist of each source. With a password, a fetch from a transfer
  * server carries a token issued for the file and the destination worker; with TLS, the
- * fingerprint of the source's certificate, which the worker pins. Used by {@link
+ * fingerprint of the source's certificate, which the worker pins. A peer that offers a transfer
+ * data port is named by it too, and the worker fetches the bytes there. Used by {@link
  * ManagerCore} on the loop; its counterpart is the worker's fetcher. {@link TempReplicator} sends
  * its peer transfers through here too, so that they count against the same per-source limit.
  */
@@ -51,7 +52,7 @@ final class Staging {
       source = peer.transferAddress;
       kind = "peer";
       fingerprint = peer.transferFingerprint;
-      fetch.setTransferAddress(source);
+      fetch.setTransferAddress(source).setDataAddress(peer.dataAddress);
     } else {
       switch (d.kind()) {
         case LOCAL, BUFFER -> {
@@ -104,7 +105,8 @@ final class Staging {
         .setCacheName(f.cacheName())
         .setLevel(f.file.cacheLevel().toWire())
         .setSize(f.size)
-        .setTransferAddress(source.transferAddress);
+        .setTransferAddress(source.transferAddress)
+        .setDataAddress(source.dataAddress);
     return send(fetch, f, destination, source.transferAddress, "peer", source.transferFingerprint, true);
   }
 

@@ -23,6 +23,11 @@ final class WorkerEntry {
   final String transferAddress;
   /** The SHA-256 fingerprint of the worker's transfer server certificate; empty without TLS. */
   final String transferFingerprint;
+  /**
+   * host:port of the worker's transfer data port, where peers fetch its files with the bytes sent
+   * raw; empty when it offers none (peers then use {@link #transferAddress}).
+   */
+  String dataAddress = "";
   final Resources total;
   final StreamObserver<ManagerMessage> stream;
   final Set<TaskEntry> tasks = new LinkedHashSet<>();

@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.tendril.protocol.codec.Fuzz;
+import io.tendril.protocol.transfer.DataReceiver;
+import io.tendril.protocol.transfer.DataStream;
 import io.tendril.protocol.transfer.EntryReceiver;
 import io.tendril.protocol.wire.CacheUpdate;
 import io.tendril.protocol.wire.CallTask;
@@ -29,10 +31,16 @@ import io.tendril.protocol.wire.OutputSpec;
 import io.tendril.protocol.wire.RunTask;
 import io.tendril.protocol.wire.TaskFinished;
 import io.tendril.protocol.wire.TaskResult;
+import io.tendril.protocol.wire.TransferEnd;
+import io.tendril.protocol.wire.TransferFrame;
 import io.tendril.protocol.wire.Welcome;
 import io.tendril.protocol.wire.WorkerBatch;
 import io.tendril.protocol.wire.WorkerMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +140,10 @@ class WireFuzzTest {
   @ValueSource(longs = {31, 32})
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void transferAndLibraryMessagesParseOrAreRefused(long seed) {
+    List<byte[]> frames = encodings(
+        TransferFrame.newBuilder().setHeader(EntryHeader.newBuilder().setPath("a/b").setSize(3)).build(),
+        TransferFrame.newBuilder().setEnd(TransferEnd.newBuilder().setStatus("NOT_FOUND").setMessage("no")).build());
+    Fuzz.run(seed, frames, RANDOMS, MUTATIONS, TransferFrame::parseFrom, InvalidProtocolBufferException.class);
     List<byte[]> requests = encodings(FetchRequest.newBuilder().setCacheName("file-abc").setRequester("w-1")
         .setToken(ByteString.copyFrom(new byte[32])).setTokenExpiryMs(99).build());
     Fuzz.run(seed, requests, RANDOMS, MUTATIONS, FetchRequest::parseFrom, InvalidProtocolBufferException.class);
@@ -185,6 +197,69 @@ class WireFuzzTest {
     try (Stream<Path> top = Files.list(dir)) {
       assertThat(top.map(p -> p.getFileName().toString()).toList()).containsExactly("inbox");
     }
+  }
+
+  /**
+   * The same random entries as data-port streams (headers framed, file bytes raw, an end frame or
+   * none, lying sizes), and random and damaged bytes: each is received whole or refused with an
+   * IOException, and nothing is ever written outside the target's directory.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {51, 52})
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void randomDataPortStreamsStayInsideTheirTarget(long seed) throws IOException {
+    Random random = new Random(seed);
+    Path inbox = Files.createDirectories(dir.resolve("inbox"));
+    int received = 0;
+    int refused = 0;
+    ByteBuffer buffer = ByteBuffer.allocate(DataReceiver.BUFFER_BYTES);
+    for (int i = 0; i < 3000; i++) {
+      byte[] stream = dataStream(randomStream(random), random);
+      if (i % 3 == 2) {
+        // Damage it: flip, drop or insert bytes.
+        for (int k = random.nextInt(4); k >= 0 && stream.length > 0; k--) {
+          int at = random.nextInt(stream.length);
+          switch (random.nextInt(3)) {
+            case 0 -> stream[at] ^= (byte) (1 << random.nextInt(8));
+            case 1 -> stream = java.util.Arrays.copyOf(stream, at);
+            default -> stream[at] = (byte) random.nextInt(256);
+          }
+        }
+      }
+      Path target = inbox.resolve("t" + i);
+      try {
+        DataReceiver.receive(Channels.newChannel(new ByteArrayInputStream(stream)), buffer, target, () -> { });
+        received++;
+      } catch (IOException expected) {
+        refused++;
+        assertThat(target).as("a refused transfer leaves nothing").doesNotExist();
+      } catch (Throwable t) {
+        fail("data stream " + i + " of seed " + seed + " failed with " + t, t);
+      }
+      EntryReceiver.deleteRecursively(target);
+    }
+    assertThat(received).isPositive();
+    assertThat(refused).isPositive();
+    try (Stream<Path> left = Files.list(inbox)) {
+      assertThat(left.toList()).as("no partial file is left behind").isEmpty();
+    }
+    try (Stream<Path> top = Files.list(dir)) {
+      assertThat(top.map(p -> p.getFileName().toString()).toList()).containsExactly("inbox");
+    }
+  }
+
+  /** A chunk stream as the data port frames it: data chunks become raw bytes; mostly an end frame. */
+  private static byte[] dataStream(List<FileChunk> chunks, Random random) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (FileChunk c : chunks) {
+      out.writeBytes(c.hasHeader() ? DataStream.header(c.getHeader()) : c.getData().toByteArray());
+    }
+    switch (random.nextInt(5)) {
+      case 0 -> { }
+      case 1 -> out.writeBytes(DataStream.end("INTERNAL", "boom"));
+      default -> out.writeBytes(DataStream.end(DataStream.OK, ""));
+    }
+    return out.toByteArray();
   }
 
   private static final List<String> PATHS = List.of("", "a", "b", "a/b", "a/c", "../escaped", "/abs/escaped",

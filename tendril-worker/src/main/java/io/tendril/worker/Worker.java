@@ -139,6 +139,15 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
+   * Where peers fetch this worker's files with their bytes sent raw (the transfer data port).
+   *
+   * @return {@code host:port}; empty when the worker has no data port, or before {@link #start()}
+   */
+  public String transferDataAddress() {
+    return engine.transferDataAddress();
+  }
+
+  /**
    * The workspace directory, holding {@code cache/}, {@code sandbox/} and {@code libraries/} (the
    * working directories and logs of library processes).
    *

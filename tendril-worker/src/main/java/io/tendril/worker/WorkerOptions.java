@@ -94,6 +94,7 @@ public final class WorkerOptions {
   private final Duration heartbeatInterval;
   private final String transferHost;
   private final int transferPort;
+  private final int transferDataPort;
   private final int transferConcurrency;
   private final Long libraryHeapMb;
   private final Duration monitorInterval;
@@ -116,6 +117,7 @@ public final class WorkerOptions {
     heartbeatInterval = b.heartbeatInterval;
     transferHost = b.transferHost;
     transferPort = b.transferPort;
+    transferDataPort = b.transferDataPort;
     transferConcurrency = b.transferConcurrency;
     libraryHeapMb = b.libraryHeapMb;
     monitorInterval = b.monitorInterval;
@@ -247,6 +249,17 @@ public final class WorkerOptions {
   }
 
   /**
+   * The port of the transfer data port, where peers fetch files with their bytes sent raw
+   * (docs/protocol.md, "Transfer data port"): 0 for any free port, -1 for none (peers then fetch
+   * over the transfer server's gRPC stream).
+   *
+   * @return -1 to 65535
+   */
+  public int transferDataPort() {
+    return transferDataPort;
+  }
+
+  /**
    * How many files the transfer server sends at once; further requests wait in arrival order
    * until a sender is free or their caller gives up.
    *
@@ -368,6 +381,7 @@ public final class WorkerOptions {
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private String transferHost;
     private int transferPort;
+    private int transferDataPort;
     private int transferConcurrency = DEFAULT_TRANSFER_CONCURRENCY;
     private Long libraryHeapMb;
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
@@ -529,6 +543,21 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("transferPort must be 0 to 65535, got " + port);
       }
       transferPort = port;
+      return this;
+    }
+
+    /**
+     * Where the transfer data port listens: a port, 0 for any free port (the default), or -1 for
+     * no data port, so that peers fetch from this worker over gRPC only.
+     *
+     * @param port -1 to 65535
+     * @return this builder
+     */
+    public Builder transferDataPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("transferDataPort must be -1 to 65535, got " + port);
+      }
+      transferDataPort = port;
       return this;
     }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Files moving between two real workers: a file and a directory made by a task on one are fetched
- * by the other from its transfer server; unknown names are NOT_FOUND.
+ * by the other from its transfer server, over the gRPC stream and over the data port; unknown
+ * names are NOT_FOUND.
  */
 class PeerTransferTest extends WorkerTestSupport {
 
@@ -54,6 +55,49 @@ class PeerTransferTest extends WorkerTestSupport {
     assertThat(text(used.getStdout())).isEqualTo("100000\n100000\nleaf\n");
     assertThat(a.bytesServed()).isEqualTo(size + 5);
     assertThat(b.bytesFetched()).isEqualTo(size + 5);
+  }
+
+  @Test
+  void overTheDataPortAMultiMegabyteFileAndADirectoryMoveWhole() throws Exception {
+    Worker a = startWorker("a");
+    Worker b = startWorker("b");
+    FakeManager.Connection ca = manager.awaitConnection("a");
+    FakeManager.Connection cb = manager.awaitConnection("b");
+    awaitConnected(a);
+    awaitConnected(b);
+    assertThat(ca.hello.getTransferDataAddress()).isEqualTo(a.transferDataAddress()).startsWith("127.0.0.1:")
+        .isNotEqualTo(a.transferAddress());
+
+    ca.send(task(1, "head -c 12000000 /dev/urandom > big; cksum < big; mkdir -p tree/x tree/e; echo leaf > tree/x/leaf;"
+        + " printf '#!/bin/sh\\necho ran\\n' > tree/x/run; chmod +x tree/x/run")
+        .addOutputs(output("big", "temp-big")).addOutputs(output("tree", "temp-tree")).build());
+    TaskFinished made = ca.awaitFinished(1);
+    assertThat(made.getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    String sum = text(made.getStdout());
+
+    cb.send(fromAddress("temp-big", "d1", a.transferAddress(), 12_000_000).toBuilder()
+        .setDataAddress(a.transferDataAddress()).build());
+    cb.send(fromAddress("temp-tree", "d2", a.transferAddress(), 0).toBuilder()
+        .setDataAddress(a.transferDataAddress()).build());
+    cb.send(task(2, "cksum < big; cat t/x/leaf; t/x/run; ls t").addInputs(mount("temp-big", "big"))
+        .addInputs(mount("temp-tree", "t")).build());
+    CacheUpdate u = cb.awaitCacheUpdate("d1");
+    assertThat(u.getError()).isEmpty();
+    assertThat(u.getSize()).isEqualTo(12_000_000);
+    assertThat(cb.awaitCacheUpdate("d2").getError()).isEmpty();
+    TaskFinished used = cb.awaitFinished(2);
+    assertThat(text(used.getStdout())).isEqualTo(sum + "leaf\nran\ne\nx\n");
+    assertThat(a.bytesServed()).isEqualTo(12_000_000 + 5 + 19);
+    assertThat(b.bytesFetched()).isEqualTo(12_000_000 + 5 + 19);
+  }
+
+  @Test
+  void aWorkerWithoutADataPortAnnouncesNone() throws Exception {
+    Worker a = startWorker("plain", o -> o.transferDataPort(-1));
+    FakeManager.Connection c = manager.awaitConnection("plain");
+    awaitConnected(a);
+    assertThat(c.hello.getTransferDataAddress()).isEmpty();
+    assertThat(a.transferDataAddress()).isEmpty();
   }
 
   @Test

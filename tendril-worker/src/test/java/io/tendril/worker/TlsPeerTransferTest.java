@@ -69,6 +69,29 @@ class TlsPeerTransferTest extends WorkerTestSupport {
     assertThat(u.getError()).isEmpty();
     assertThat(text(cb.awaitFinished(2).getStdout())).isEqualTo("seed\nseed\n");
     assertThat(a.bytesServed()).isEqualTo(10);
+
+    // The same over the data port, in TLS with the same certificate; a wrong fingerprint fails.
+    String data = ca.hello.getTransferDataAddress();
+    assertThat(data).isNotEmpty().isNotEqualTo(a.transferAddress());
+    assertThat(TlsProbe.probe("127.0.0.1", Integer.parseInt(data.substring(data.lastIndexOf(':') + 1)),
+        Duration.ofSeconds(20))).as("the data port speaks TLS too").isEqualTo(TlsProbe.Answer.TLS);
+    ca.send(task(3, "head -c 3000000 /dev/zero | tr '\\0' x > big; mkdir -p d/e; echo f > d/e/f; echo s > s")
+        .addOutputs(output("big", "temp-big")).addOutputs(output("d", "temp-dir")).addOutputs(output("s", "temp-s"))
+        .build());
+    assertThat(ca.awaitFinished(3).getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    cb.send(fromAddress("temp-big", "d1", a.transferAddress(), 3_000_000).toBuilder().setDataAddress(data)
+        .setSourceFingerprint(fa).build());
+    cb.send(fromAddress("temp-dir", "d2", a.transferAddress(), 0).toBuilder().setDataAddress(data)
+        .setSourceFingerprint(fa).build());
+    cb.send(task(4, "tr -d x < big | wc -c; wc -c < big; cat d/e/f").addInputs(mount("temp-big", "big"))
+        .addInputs(mount("temp-dir", "d")).build());
+    assertThat(cb.awaitCacheUpdate("d1").getError()).isEmpty();
+    assertThat(cb.awaitCacheUpdate("d2").getError()).isEmpty();
+    assertThat(text(cb.awaitFinished(4).getStdout())).isEqualTo("0\n3000000\nf\n");
+    assertThat(a.bytesServed()).isEqualTo(10 + 3_000_000 + 2);
+    cb.send(fromAddress("temp-s", "d3", a.transferAddress(), 2).toBuilder().setDataAddress(data)
+        .setSourceFingerprint(MANAGER.fingerprint()).build());
+    assertThat(cb.awaitCacheUpdate("d3").getError()).contains("fingerprint is " + fa);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -79,6 +80,24 @@ public final class ServerTrust {
    */
   public ChannelCredentials credentials(String who) {
     return TlsChannelCredentials.newBuilder().trustManager(trustManager(who)).build();
+  }
+
+  /**
+   * A JSSE client context that trusts the server as this says, for connections that are not gRPC
+   * (a worker's transfer data port). A refused certificate fails the handshake with an {@link
+   * UntrustedServerException} among the causes.
+   *
+   * @param who the server as the refusal's message names it
+   * @return the context
+   */
+  public SSLContext clientContext(String who) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {trustManager(who)}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS: " + e, e);
+    }
   }
 
   TrustManager trustManager(String who) {

@@ -12,7 +12,9 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * What a TLS server shows its clients: a private key and its certificate chain, with the
@@ -157,15 +159,38 @@ public final class TlsIdentity {
    */
   public ServerCredentials serverCredentials() {
     try {
+      return TlsServerCredentials.newBuilder().keyManager(keyManagers()).build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS with the certificate " + fingerprint + ": " + e, e);
+    }
+  }
+
+  /**
+   * A JSSE context that serves TLS with this key and chain, for servers that are not gRPC (the
+   * worker's transfer data port); like {@link #serverCredentials()}, no client certificate is
+   * asked for.
+   */
+  public SSLContext serverContext() {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(keyManagers(), null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS with the certificate " + fingerprint + ": " + e, e);
+    }
+  }
+
+  private KeyManager[] keyManagers() throws GeneralSecurityException {
+    try {
       char[] password = new char[0];
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("tendril", key, password, chain.toArray(X509Certificate[]::new));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
-      return TlsServerCredentials.newBuilder().keyManager(kmf.getKeyManagers()).build();
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot set up TLS with the certificate " + fingerprint + ": " + e, e);
+      return kmf.getKeyManagers();
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
     }
   }
 

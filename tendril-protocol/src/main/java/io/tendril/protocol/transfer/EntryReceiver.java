@@ -1,13 +1,11 @@
 package io.tendril.protocol.transfer;
 
-import io.tendril.protocol.Protocol;
 import io.tendril.protocol.wire.EntryHeader;
 import io.tendril.protocol.wire.FileChunk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 
 /**
@@ -27,14 +25,11 @@ public final class EntryReceiver {
    * @throws IOException on a malformed stream, a size mismatch or a write failure
    */
   public static long receive(Iterator<FileChunk> chunks, Path target) throws IOException {
-    Path parent = target.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = parent.resolve("." + target.getFileName() + ".part-" + Long.toHexString(System.nanoTime()));
+    EntryTree tree = new EntryTree(target);
     long total = 0;
     try {
       OutputStream current = null;
       long remaining = 0;
-      boolean sawRoot = false;
       try {
         while (chunks.hasNext()) {
           FileChunk c = chunks.next();
@@ -47,31 +42,11 @@ public final class EntryReceiver {
               current = null;
             }
             EntryHeader h = c.getHeader();
-            Path p;
-            if (!sawRoot) {
-              if (!h.getPath().isEmpty()) {
-                throw new IOException("the first entry of a transfer must be its root, got '" + h.getPath() + "'");
-              }
-              sawRoot = true;
-              p = tmp;
-            } else {
-              if (!Protocol.isSafeSandboxName(h.getPath())) {
-                throw new IOException("refusing entry path '" + h.getPath() + "': it would leave the directory");
-              }
-              p = tmp.resolve(h.getPath());
-            }
-            if (h.getSize() < 0) {
-              throw new IOException("negative entry size " + h.getSize());
-            }
-            if (h.getDirectory()) {
-              Files.createDirectories(p);
-            } else {
-              Files.createDirectories(p.toAbsolutePath().getParent());
+            Path p = tree.place(h);
+            if (p != null) {
               current = Files.newOutputStream(p);
               remaining = h.getSize();
-              if (h.getExecutable()) {
-                p.toFile().setExecutable(true, false);
-              }
+              EntryTree.executable(p, h);
             }
           } else {
             if (current == null) {
@@ -91,17 +66,13 @@ public final class EntryReceiver {
           current.close();
         }
       }
-      if (!sawRoot) {
-        throw new IOException("the transfer was empty");
-      }
       if (remaining != 0) {
         throw new IOException("transfer ended " + remaining + " bytes early");
       }
-      deleteRecursively(target);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      tree.commit();
       return total;
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(tmp);
+      tree.abandon();
       throw e;
     }
   }

@@ -166,6 +166,10 @@ final class FetchCoordinator {
         if (address != null) {
           return address;
         }
+        String data = f.getDataAddress().isEmpty() ? null : TransferClient.checkAddress(f.getDataAddress());
+        if (data != null) {
+          return "data port: " + data;
+        }
       }
       case URL -> {
         if (f.getUrl().isBlank()) {

@@ -68,8 +68,11 @@ final class Fetcher implements AutoCloseable {
     try {
       switch (f.getSourceCase()) {
         case TRANSFER_ADDRESS -> {
-          long received = transfers.fetch(f.getTransferAddress(), f.getSourceFingerprint(), name, f.getToken(),
-              f.getTokenExpiryMs(), TransferLimits.of(f), stage, cancellation);
+          long received = f.getDataAddress().isEmpty()
+              ? transfers.fetch(f.getTransferAddress(), f.getSourceFingerprint(), name, f.getToken(),
+                  f.getTokenExpiryMs(), TransferLimits.of(f), stage, cancellation)
+              : transfers.fetchData(f.getDataAddress(), f.getSourceFingerprint(), name, f.getToken(),
+                  f.getTokenExpiryMs(), TransferLimits.of(f), stage, cancellation);
           return new Fetched(cache.moveIn(stage, name, level), received);
         }
         case URL -> {

@@ -9,7 +9,15 @@ import io.tendril.protocol.transfer.EntryReceiver;
 import io.tendril.protocol.wire.FetchRequest;
 import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
+import io.tendril.protocol.tls.ServerTrust;
+import io.tendril.protocol.transfer.DataReceiver;
+import io.tendril.protocol.transfer.DataStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLSocket;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -157,6 +165,106 @@ final class TransferClient implements AutoCloseable {
     } finally {
       watchdog.cancel(false);
       ctx.cancel(null);
+    }
+  }
+
+  /**
+   * Fetches a cached file or directory from a transfer data port (docs/protocol.md, "Transfer data
+   * port") into {@code target}: the same request, token, certificate pinning and limits as {@link
+   * #fetch}, with the bytes received raw, from the socket into the file through one direct buffer
+   * (in plaintext) or a heap buffer (over TLS). A cancellation, the stall limit or the total limit
+   * closes the connection, which ends the transfer at once.
+   *
+   * @param address the data port, {@code host:port}
+   * @param fingerprint the SHA-256 fingerprint of the server's certificate, or empty for plaintext
+   * @param cacheName the name to ask for
+   * @param token the manager's token for this transfer, empty if none
+   * @param tokenExpiryMs when the token expires
+   * @param limits how long it may take, and may receive nothing
+   * @param target where the file or directory is written; must not exist
+   * @param cancellation stops the transfer
+   * @return the data bytes received
+   * @throws IOException on a failed, refused, malformed, stalled or cancelled transfer
+   */
+  long fetchData(String address, String fingerprint, String cacheName, ByteString token, long tokenExpiryMs,
+      TransferLimits limits, Path target, Cancellation cancellation) throws IOException {
+    String bad = checkAddress(address);
+    if (bad != null) {
+      throw new IOException("fetching " + cacheName + " failed: " + bad);
+    }
+    if (tls && fingerprint.isEmpty()) {
+      throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
+          + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
+    }
+    String where = "fetching " + cacheName + " from data port " + address;
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = Integer.parseInt(address.substring(colon + 1));
+    AtomicLong lastData = new AtomicLong(System.nanoTime());
+    AtomicReference<String> stopped = new AtomicReference<>();
+    SocketChannel channel = SocketChannel.open();
+    Runnable stop = () -> {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    };
+    cancellation.onCancel(() -> {
+      stopped.compareAndSet(null, "cancelled");
+      stop.run();
+    });
+    long deadline = limits.total() == null ? Long.MAX_VALUE : System.nanoTime() + limits.total().toNanos();
+    ScheduledFuture<?> watchdog = timers.scheduleWithFixedDelay(() -> {
+      long now = System.nanoTime();
+      if (now - lastData.get() > limits.stall().toNanos()) {
+        stopped.compareAndSet(null, "nothing received for " + limits.stallText());
+        stop.run();
+      } else if (now - deadline > 0) {
+        stopped.compareAndSet(null, "DEADLINE_EXCEEDED: it took longer than " + Durations.human(limits.total()));
+        stop.run();
+      }
+    }, watchPeriod(limits), watchPeriod(limits), TimeUnit.MILLISECONDS);
+    try {
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      channel.socket().connect(new InetSocketAddress(host, port),
+          (int) Math.min(Integer.MAX_VALUE, limits.stall().toMillis()));
+      lastData.set(System.nanoTime());
+      byte[] request = DataStream.request(FetchRequest.newBuilder().setCacheName(cacheName)
+          .setRequester(requester).setToken(token).setTokenExpiryMs(tokenExpiryMs).build());
+      Runnable progress = () -> lastData.set(System.nanoTime());
+      if (fingerprint.isEmpty()) {
+        ByteBuffer b = ByteBuffer.wrap(request);
+        while (b.hasRemaining()) {
+          channel.write(b);
+        }
+        return DataReceiver.receive(channel, ByteBuffer.allocateDirect(DataReceiver.BUFFER_BYTES), target, progress);
+      }
+      SSLSocket s = (SSLSocket) ServerTrust.pinned(fingerprint).clientContext(Transport.TRANSFER_SERVER)
+          .getSocketFactory().createSocket(channel.socket(), host, port, true);
+      s.setUseClientMode(true);
+      try {
+        s.startHandshake();
+      } catch (IOException e) {
+        if (stopped.get() == null && UntrustedServerException.find(e).isEmpty()) {
+          throw new IOException("the TLS handshake failed (" + e.getMessage() + "): does the data port speak TLS?", e);
+        }
+        throw e;
+      }
+      s.getOutputStream().write(request);
+      s.getOutputStream().flush();
+      return DataReceiver.receive(DataReceiver.channel(s.getInputStream()),
+          ByteBuffer.allocate(DataReceiver.BUFFER_BYTES), target, progress);
+    } catch (IOException | RuntimeException e) {
+      String why = stopped.get() != null ? stopped.get()
+          : UntrustedServerException.find(e).orElseGet(() -> e.getMessage() == null ? e.toString() : e.getMessage());
+      throw new IOException(where + " failed: " + why, e);
+    } finally {
+      watchdog.cancel(false);
+      stop.run();
     }
   }
 

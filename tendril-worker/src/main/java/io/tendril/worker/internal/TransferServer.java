@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * TLS with the worker's self-signed certificate, which clients pin by the fingerprint the manager
  * learned from Hello.
  *
+ * <p>Beside the gRPC service it runs the worker's data port ({@link DataPortServer}), which serves
+ * the same files under the same rules but sends their bytes raw; both share the sender threads.
+ *
  * <p>Owned by the worker engine, started before Hello (its address is in it) and stopped on exit.
  * Its counterpart is the fetcher of a peer worker or the manager's output retriever.
  */
@@ -56,6 +59,7 @@ final class TransferServer implements AutoCloseable {
   private final ExecutorService callThreads;
   private final AtomicLong bytesServed = new AtomicLong();
   private final Server server;
+  private final DataPortServer dataPort;
 
   /**
    * Starts listening.
@@ -66,10 +70,11 @@ final class TransferServer implements AutoCloseable {
    * @param concurrency files sent at once
    * @param tokens what a request must carry to be served
    * @param identity the key and certificate to serve TLS with, or null for plaintext
+   * @param dataBind where the data port ({@link DataPortServer}) listens, or null for none
    * @throws IOException if the server cannot listen
    */
   TransferServer(WorkerCache cache, String workerId, InetSocketAddress bind, int concurrency, TransferTokens tokens,
-      TlsIdentity identity) throws IOException {
+      TlsIdentity identity, InetSocketAddress dataBind) throws IOException {
     this.cache = cache;
     this.tokens = tokens;
     this.workerId = workerId;
@@ -84,6 +89,20 @@ final class TransferServer implements AutoCloseable {
       callThreads.shutdownNow();
       throw e;
     }
+    try {
+      this.dataPort = dataBind == null ? null
+          : new DataPortServer(cache, workerId, dataBind, senders, tokens, identity, bytesServed);
+    } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
+      senders.shutdownNow();
+      callThreads.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** The port of the data port, or -1 when there is none. */
+  int dataPort() {
+    return dataPort == null ? -1 : dataPort.port();
   }
 
   /** The port the server listens on. */
@@ -99,6 +118,9 @@ final class TransferServer implements AutoCloseable {
   /** Stops accepting requests and ends the sends in progress. */
   @Override
   public void close() {
+    if (dataPort != null) {
+      dataPort.close();
+    }
     server.shutdown();
     senders.shutdownNow();
     try {

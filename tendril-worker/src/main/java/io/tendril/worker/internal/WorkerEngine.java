@@ -78,6 +78,7 @@ public final class WorkerEngine {
   private volatile Path workspace;
   private volatile Resources total;
   private volatile String transferAddress;
+  private volatile String transferDataAddress = "";
   /** The fingerprint of the transfer server's certificate; empty without TLS. */
   private volatile String transferFingerprint = "";
   private volatile TransferServer transferServer;
@@ -175,8 +176,10 @@ public final class WorkerEngine {
       transferFingerprint = identity.fingerprint();
     }
     transferServer = new TransferServer(cache, options.workerId(), new InetSocketAddress(host, options.transferPort()),
-        options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)), identity);
+        options.transferConcurrency(), TransferTokens.of(options.password().orElse(null)), identity,
+        options.transferDataPort() < 0 ? null : new InetSocketAddress(host, options.transferDataPort()));
     transferAddress = NetworkAddresses.hostPort(host, transferServer.port());
+    transferDataAddress = transferServer.dataPort() < 0 ? "" : NetworkAddresses.hostPort(host, transferServer.dataPort());
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId(), identity != null);
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e),
         disk);
@@ -287,6 +290,11 @@ public final class WorkerEngine {
     return transferAddress;
   }
 
+  /** host:port of the transfer data port, or empty when there is none. */
+  public String transferDataAddress() {
+    return transferDataAddress;
+  }
+
   /**
    * Gives the workspace directory.
    *
@@ -360,6 +368,7 @@ public final class WorkerEngine {
         .setResources(total.toWire())
         .setTransferAddress(transferAddress)
         .setTransferFingerprint(transferFingerprint)
+        .setTransferDataAddress(transferDataAddress)
         .addAllCached(cache.listing())
         .setWorkspace(workspace.toString())
         .setDiskStatus(disk.status())).build();
