@@ -861,9 +861,17 @@ final class ManagerCore {
     if (t.retrievalFailed) {
       if (t.worker == null || t.worker.gone) {
         requeue(t, "its worker was lost while outputs came back");
-      } else {
+        return;
+      }
+      // Most often the worker died a moment before the manager could tell: its outputs are gone,
+      // so the task runs again, as after any worker-side failure, up to forsake-after times.
+      t.workerFailures++;
+      if (t.workerFailures >= knobs.get("forsake-after")) {
         complete(t, ResultCode.OUTPUT_TRANSFER_ERROR, f.getExitCode(), stdout(f), f.getStdoutTruncated(),
-            "could not bring an output back: " + t.retrievalError);
+            "could not bring an output back (" + t.workerFailures + " times; last from " + t.worker.label() + "): "
+                + t.retrievalError);
+      } else {
+        requeue(t, "could not bring an output back from " + t.worker.label() + ": " + t.retrievalError);
       }
       return;
     }
