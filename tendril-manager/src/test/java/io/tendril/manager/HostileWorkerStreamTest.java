@@ -228,6 +228,48 @@ class HostileWorkerStreamTest {
   }
 
   /**
+   * A worker that reports an output it cannot serve (its transfer address answers nothing) while
+   * it stays connected: bringing the output back fails, the task runs again instead of failing, and
+   * ends with the right output on the steady worker once the other is gone.
+   */
+  @Test
+  void anOutputThatCannotBeBroughtBackRunsTheTaskAgain() throws Exception {
+    Path out = dir.resolve("again.txt");
+    // The steady worker is busy first, so the task (which wants a whole worker) goes to the other.
+    CommandTask busy = CommandTask.builder("sleep 2").build();
+    manager.submit(busy);
+    try (RawWorkerStream rogue = new RawWorkerStream(manager.port())) {
+      rogue.send(hello("unreachable"));
+      rogue.await(ManagerMessage.KindCase.WELCOME, WAIT);
+      awaitWorkers(2);
+      CommandTask t = CommandTask.builder("echo made > out")
+          .output("out", manager.declareFile(out, CacheLevel.WORKFLOW)).build();
+      manager.submit(t);
+      io.tendril.protocol.wire.RunTask run = rogue.await(ManagerMessage.KindCase.RUN_TASK, WAIT).getRunTask();
+      assertThat(run.getTaskId()).isEqualTo(t.id());
+      rogue.send(WorkerMessage.newBuilder().setTaskFinished(io.tendril.protocol.wire.TaskFinished.newBuilder()
+          .setTaskId(run.getTaskId()).setResult(io.tendril.protocol.wire.TaskResult.TASK_RESULT_SUCCESS)
+          .addOutputs(io.tendril.protocol.wire.OutputFile.newBuilder().setSandboxName("out")
+              .setCacheName(run.getOutputs(0).getCacheName()).setSize(5).setPresent(true))).build());
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!log().contains("could not bring an output back from unreachable")) {
+        assertThat(System.nanoTime()).as("the failed retrieval requeued the task").isLessThan(deadline);
+      }
+      rogue.halfClose();
+      assertThat(rogue.awaitClose(WAIT)).isNotNull();
+    }
+    awaitWorkers(1);
+    List<CommandTask> both = new ArrayList<>();
+    manager.await(Duration.ofSeconds(60)).ifPresent(both::add);
+    manager.await(Duration.ofSeconds(60)).ifPresent(both::add);
+    CommandTask t = both.stream().filter(c -> c != busy).findFirst().orElseThrow();
+    assertThat(t.succeeded()).as(t.resultCode() + " " + t.message()).isTrue();
+    assertThat(t.worker()).startsWith("steady@");
+    assertThat(t.attempts()).isGreaterThanOrEqualTo(2);
+    assertThat(Files.readString(out)).isEqualTo("made\n");
+  }
+
+  /**
    * Streams that open with random messages (random Hellos among them): each is refused, or
    * accepted and then left; none harms the manager.
    */
