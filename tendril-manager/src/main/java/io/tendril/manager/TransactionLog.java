@@ -67,6 +67,8 @@ final class TransactionLog implements AutoCloseable {
           case Integer n -> b.append(n.intValue());
           case Boolean bool -> b.append(bool.booleanValue());
           case Enum<?> en -> quoted(b, en.name());
+          case Double d when d == Math.rint(d) && d >= 0 && d < 1e15 && !(d == 0 && 1 / d < 0) ->
+              b.append((long) d.doubleValue()).append(".0"); // as Json writes it: 1.0, 0.0
           default -> Json.write(v, b);
         }
       }
