@@ -228,9 +228,10 @@ final class DataPortServer implements AutoCloseable {
       // A failure here (the file, or the receiver gone) closes the connection mid-stream, which the
       // receiver refuses: it never takes a partial file for a whole one.
       long sent = DataSender.send(cache.path(name), sink);
+      // Counted before the end frame, so that a receiver that has read it sees the count.
+      bytesServed.addAndGet(sent);
       sink.write(DataStream.end(DataStream.OK, ""));
       sink.flush();
-      bytesServed.addAndGet(sent);
       log.debug("sent {} ({} bytes) to {} on the data port", name, sent, requester);
     } catch (IOException | RuntimeException e) {
       log.info("sending {} to {} on the data port ended: {}", name, requester, e.toString());

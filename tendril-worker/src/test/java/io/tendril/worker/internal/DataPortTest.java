@@ -100,6 +100,12 @@ class DataPortTest {
     assertThat(Files.isExecutable(tree.resolve("x/tool"))).isTrue();
     assertThat(Files.isExecutable(tree.resolve("x/y/leaf"))).isFalse();
     assertThat(tree.resolve("empty")).isEmptyDirectory();
+    // The server counts a transfer once it has written the end frame, which may be a moment after
+    // the client has read it.
+    for (long deadline = System.nanoTime() + 10_000_000_000L; server.bytesServed() < big.length + 15
+        && System.nanoTime() < deadline; ) {
+      Thread.sleep(10);
+    }
     assertThat(server.bytesServed()).isEqualTo(big.length + 15);
     try (Stream<Path> left = Files.list(tmp.resolve("in"))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("big", "tree");
