@@ -94,6 +94,18 @@ final class TransferClient implements AutoCloseable {
     return null;
   }
 
+  /** Refuses, before connecting, an address that is not one and a plaintext fetch by a worker with TLS. */
+  private void requireFetchable(String address, String fingerprint, String cacheName) throws IOException {
+    String bad = checkAddress(address);
+    if (bad != null) {
+      throw new IOException("fetching " + cacheName + " failed: " + bad);
+    }
+    if (tls && fingerprint.isEmpty()) {
+      throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
+          + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
+    }
+  }
+
   /**
    * Fetches a cached file or directory into {@code target}.
    *
@@ -110,14 +122,7 @@ final class TransferClient implements AutoCloseable {
    */
   long fetch(String address, String fingerprint, String cacheName, ByteString token, long tokenExpiryMs,
       TransferLimits limits, Path target, Cancellation cancellation) throws IOException {
-    String bad = checkAddress(address);
-    if (bad != null) {
-      throw new IOException("fetching " + cacheName + " failed: " + bad);
-    }
-    if (tls && fingerprint.isEmpty()) {
-      throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
-          + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
-    }
+    requireFetchable(address, fingerprint, cacheName);
     Context.CancellableContext ctx = Context.current().withCancellation();
     AtomicLong lastData = new AtomicLong(System.nanoTime());
     AtomicReference<String> stopped = new AtomicReference<>();
@@ -188,14 +193,7 @@ final class TransferClient implements AutoCloseable {
    */
   long fetchData(String address, String fingerprint, String cacheName, ByteString token, long tokenExpiryMs,
       TransferLimits limits, Path target, Cancellation cancellation) throws IOException {
-    String bad = checkAddress(address);
-    if (bad != null) {
-      throw new IOException("fetching " + cacheName + " failed: " + bad);
-    }
-    if (tls && fingerprint.isEmpty()) {
-      throw new IOException("fetching " + cacheName + " from " + address + " refused: the manager gave no certificate"
-          + " fingerprint for it, and a worker with TLS fetches nothing in plaintext");
-    }
+    requireFetchable(address, fingerprint, cacheName);
     String where = "fetching " + cacheName + " from data port " + address;
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon);
