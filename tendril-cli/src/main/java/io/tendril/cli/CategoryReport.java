@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,7 +18,6 @@ import java.util.Map;
  * tables, the workers whose disk is full at the end of the log ({@link FullDisks}).
  */
 final class CategoryReport {
-  private static final String[] RESOURCES = {"cores", "memory", "disk", "gpus"};
   private static final String[] FIRST_FIELDS = {"cores", "memory_mb", "disk_mb", "gpus"};
   private static final String[] MAX_FIELDS = {"max_cores", "max_memory_mb", "max_disk_mb", "max_gpus"};
 
@@ -163,39 +161,16 @@ final class CategoryReport {
         out.println();
       }
       first = false;
-      StringBuilder head = new StringBuilder("category ").append(e.getKey()).append(" (").append(c.mode)
-          .append("): ").append(n[0]).append(" done, ").append(n[1]).append(" running, ").append(n[2])
-          .append(" waiting");
-      if (c.retried > 0 || c.exhaustedFinal > 0) {
-        head.append("; exhausted: ").append(c.retried).append(" retried larger, ").append(c.exhaustedFinal)
-            .append(" final");
-      }
-      if (c.maxConcurrent > 0) {
-        head.append("; at most ").append(c.maxConcurrent).append(" at once");
-      }
-      out.println(head);
-      out.printf(Locale.ROOT, "  %-8s %10s %18s %10s%n", "resource", "max seen", "first allocation", "maximum");
-      for (int i = 0; i < 4; i++) {
-        if (i == 3 && c.seen[3] == 0 && c.first[3] == 0 && c.max[3] == 0) {
-          continue; // no GPUs anywhere: no row
-        }
-        out.printf(Locale.ROOT, "  %-8s %10s %18s %10s%n", RESOURCES[i], amount(i, c.seen[i], "0"),
-            amount(i, c.first[i], "-"), amount(i, c.max[i], "-"));
-      }
+      String exhausted = c.retried > 0 || c.exhaustedFinal > 0
+          ? c.retried + " retried larger, " + c.exhaustedFinal + " final" : null;
+      new CategoryTable(e.getKey(), c.mode, n[0], n[1], n[2], exhausted, c.maxConcurrent, c.seen, c.first, c.max)
+          .print(out);
     }
     fullDisks.print(out);
     if (!stopped) {
       out.println();
       out.println("(the manager has not stopped: the run may still be going)");
     }
-  }
-
-  private static String amount(int resource, double v, String zero) {
-    if (v == 0) {
-      return zero;
-    }
-    String n = v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
-    return resource == 1 || resource == 2 ? n + " MB" : n;
   }
 
   private static String string(Map<?, ?> e, String field) {

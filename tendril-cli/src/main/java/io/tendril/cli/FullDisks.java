@@ -8,7 +8,8 @@ import java.util.Map;
  * The workers of a run whose disk is full at the end of its transaction log, for {@code tendril
  * status}: a worker's {@code disk-full} event puts it here, its {@code disk-ok} or {@code
  * disconnect} takes it out (docs/transaction-log.md). The counterpart of the manager's {@code
- * WorkerDisks}, which writes those events.
+ * WorkerDisks}, which writes those events. {@link ManagerReport} fills it from a running manager's
+ * workers instead.
  */
 final class FullDisks {
   /** What the last disk-full event of each worker still full said. */
@@ -26,6 +27,11 @@ final class FullDisks {
       case "disk-ok", "disconnect" -> full.remove(worker.toString());
       default -> { }
     }
+  }
+
+  /** Notes a worker whose disk is full, as a running manager reports it. */
+  void put(String worker, String why) {
+    full.put(worker, why);
   }
 
   /** Prints the workers whose disk is full, if any, after a blank line. */

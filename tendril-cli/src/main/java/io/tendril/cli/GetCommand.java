@@ -240,8 +240,8 @@ final class GetCommand implements Callable<Integer> {
       ManagerStats s = manager.stats();
       err.printf("tendril: %d calls (%d tasks) in %.2f s on %d workers; %s moved between workers, %s of small "
               + "results carried in messages, %s of files returned to the manager%n",
-          calls.get(), s.tasksDone(), (System.nanoTime() - start) / 1e9, s.workersJoined(), bytes(s.peerBytes()),
-          bytes(s.inlineBytesReceived()), bytes(s.bytesReceivedByManager()));
+          calls.get(), s.tasksDone(), (System.nanoTime() - start) / 1e9, s.workersJoined(), Sizes.bytes(s.peerBytes()),
+          Sizes.bytes(s.inlineBytesReceived()), Sizes.bytes(s.bytesReceivedByManager()));
       err.flush();
       return result;
     }
@@ -253,16 +253,6 @@ final class GetCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--resources-mode: " + e.getMessage());
     }
-  }
-
-  private static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    if (n < 1024 * 1024) {
-      return String.format("%.1f KiB", n / 1024.0);
-    }
-    return String.format("%.1f MiB", n / (1024.0 * 1024));
   }
 
   /** The --classpath entries, the environment of the functions on the workers. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -72,39 +73,20 @@ final class WorkerCommand implements Callable<Integer> {
           + "and serve files only to transfers the manager ordered (default: no password).")
   Path password;
 
-  @Option(names = "--ssl",
-      description = "Speak TLS to the manager (started with --ssl too) and serve files to peers over TLS; needs "
-          + "--ssl-fingerprint or --ssl-ca to know the manager's certificate (default: plaintext).")
-  boolean ssl;
-
-  @Option(names = "--ssl-fingerprint", paramLabel = "SHA256",
-      description = "With --ssl: trust only the manager certificate with this SHA-256 fingerprint (64 hex digits, "
-          + "colons allowed); the manager logs it and writes it to tls-fingerprint in its run directory.")
-  String sslFingerprint;
-
-  @Option(names = "--ssl-ca", paramLabel = "CERT.pem",
-      description = "With --ssl: trust a manager certificate signed by a certificate in this PEM file (or equal to "
-          + "one), for the host name in HOST:PORT.")
-  Path sslCa;
+  @Mixin ManagerTrustOptions tls;
 
   @Override
   public Integer call() throws InterruptedException {
-    int colon = manager.lastIndexOf(':');
-    int port;
+    ManagerAddress address;
     try {
-      port = Integer.parseInt(manager.substring(colon + 1));
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      spec.commandLine().getErr().println("tendril: the manager must be given as HOST:PORT, got '" + manager + "'");
+      address = ManagerAddress.parse(manager);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("tendril: " + e.getMessage());
       return ExitCodes.BAD_INPUT;
     }
-    if (colon <= 0) {
-      spec.commandLine().getErr().println("tendril: the manager must be given as HOST:PORT, got '" + manager + "'");
-      return ExitCodes.BAD_INPUT;
-    }
-    String host = manager.substring(0, colon).replace("[", "").replace("]", "");
     WorkerOptions.Builder b;
     try {
-      b = WorkerOptions.builder(host, port)
+      b = WorkerOptions.builder(address.host(), address.port())
           .idleTimeout(Duration.ofSeconds(idleTimeout))
           .connectTimeout(Duration.ofSeconds(connectTimeout));
       if (cores != null) {
@@ -131,7 +113,7 @@ final class WorkerCommand implements Callable<Integer> {
       if (password != null) {
         b.password(password);
       }
-      ServerTrust trust = trust();
+      ServerTrust trust = tls.trust();
       if (trust != null) {
         b.tls(trust);
       }
@@ -142,26 +124,5 @@ final class WorkerCommand implements Callable<Integer> {
     Worker worker = new Worker(b.build());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tendril-worker-stop"));
     return worker.run();
-  }
-
-  /** How the manager's certificate is trusted, or null without --ssl; checks the flags go together. */
-  private ServerTrust trust() {
-    if (!ssl) {
-      if (sslFingerprint != null || sslCa != null) {
-        throw new IllegalArgumentException("--ssl-fingerprint and --ssl-ca need --ssl");
-      }
-      return null;
-    }
-    if (sslFingerprint != null && sslCa != null) {
-      throw new IllegalArgumentException("give --ssl-fingerprint or --ssl-ca, not both");
-    }
-    if (sslFingerprint != null) {
-      return ServerTrust.pinned(sslFingerprint);
-    }
-    if (sslCa != null) {
-      return ServerTrust.certificates(sslCa);
-    }
-    throw new IllegalArgumentException("--ssl needs to know the manager's certificate: --ssl-fingerprint SHA256 (the"
-        + " manager logs it, and writes it to tls-fingerprint in its run directory) or --ssl-ca CERT.pem");
   }
 }

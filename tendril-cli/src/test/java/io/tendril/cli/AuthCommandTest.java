@@ -122,6 +122,45 @@ class AuthCommandTest {
   }
 
   @Test
+  void statusOfARunningManagerProvesThePasswordLikeAWorker() throws Exception {
+    Path password = file("password", "status secret\n");
+    Path wrong = file("wrong", "guess\n");
+    try (Manager m = new Manager(ManagerOptions.builder().name("watched").host("127.0.0.1").password(password)
+        .runDirectory(dir.resolve("run")).build())) {
+      Process w = worker(m.port(), "busy-one", "--password", password.toString());
+      try {
+        m.category("busy").max(1, 100, 0, 0);
+        m.submit(io.tendril.manager.CommandTask.builder("sleep 60").category("busy").cores(1).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (m.stats().tasksRunning() < 1) {
+          assertThat(System.nanoTime()).as("the task started in time").isLessThan(deadline);
+          Thread.sleep(50);
+        }
+        String address = "127.0.0.1:" + m.port();
+        Run ok = tendril("status", address, "--password", password.toString());
+        assertThat(ok.exit).as(ok.err).isZero();
+        assertThat(ok.out).contains("manager 'watched' at " + address + ", up ")
+            .contains("tasks: 1 submitted, 0 waiting for inputs, 0 ready, 1 running, 0 retrieving, 0 done")
+            .contains("workers: 1 connected, 1 joined, 0 lost")
+            .contains("category busy (fixed): 0 done, 1 running, 0 waiting")
+            .containsPattern("busy-one@\\S+ +1/1 +")
+            .contains("memory");
+
+        Run none = tendril("status", address);
+        assertThat(none.exit).isEqualTo(1);
+        assertThat(none.err).contains("requires a password").contains("--password FILE");
+        Run bad = tendril("status", address, "--password", wrong.toString());
+        assertThat(bad.exit).isEqualTo(1);
+        assertThat(bad.err).contains("the password differs");
+        assertThat(m.stats().workersJoined()).as("status clients are not workers").isEqualTo(1);
+        assertThat(m.stats().tasksRunning()).as("the run goes on").isEqualTo(1);
+      } finally {
+        w.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void anEmptyOrMissingPasswordFileIsAUsageErrorNamingIt() throws Exception {
     Path empty = file("empty", "\n");
     Path missing = dir.resolve("missing");

@@ -99,13 +99,20 @@ class RunCommandTest {
   }
 
   @Test
-  void statusNeedsARunDirectory() {
+  void statusNeedsARunDirectoryOrARunningManager() throws Exception {
     Run none = tendril("status", dir.resolve("nowhere").toString());
     assertThat(none.exit).isEqualTo(2);
     assertThat(none.err).contains("no transaction log at");
-    Run remote = tendril("status", "localhost:9123");
-    assertThat(remote.exit).isEqualTo(2);
-    assertThat(remote.err).contains("HOST:PORT is not available yet");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Run remote = tendril("status", "127.0.0.1:" + port, "--timeout", "10");
+    assertThat(remote.exit).isEqualTo(1);
+    assertThat(remote.err).contains("nothing listens at 127.0.0.1:" + port);
+    Run badPort = tendril("status", "127.0.0.1:99999");
+    assertThat(badPort.exit).isEqualTo(2);
+    assertThat(badPort.err).contains("the manager must be given as HOST:PORT");
   }
 
   @Test

@@ -157,6 +157,31 @@ class TlsCommandTest {
   }
 
   @Test
+  void statusSpeaksTlsToAManagerThatDoesAndSaysWhenOnlyOneSideDoes() throws Exception {
+    try (Manager tls = new Manager(ManagerOptions.builder().name("sealed").host("127.0.0.1").tls()
+            .runDirectory(dir.resolve("run-tls")).build());
+        Manager plain = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(dir.resolve("run-plain"))
+            .build())) {
+      String right = tls.tlsFingerprint().orElseThrow();
+      Run ok = tendril("status", "127.0.0.1:" + tls.port(), "--ssl", "--ssl-fingerprint", right);
+      assertThat(ok.exit).as(ok.err).isZero();
+      assertThat(ok.out).contains("manager 'sealed' at 127.0.0.1:" + tls.port()).contains("no workers connected");
+      Run bare = tendril("status", "127.0.0.1:" + tls.port());
+      assertThat(bare.exit).isEqualTo(1);
+      assertThat(bare.err).contains("speaks TLS: give --ssl");
+      Run wrong = tendril("status", "127.0.0.1:" + tls.port(), "--ssl", "--ssl-fingerprint", "ab".repeat(32));
+      assertThat(wrong.exit).isEqualTo(1);
+      assertThat(wrong.err).contains("the manager's certificate fingerprint is " + right);
+      Run keen = tendril("status", "127.0.0.1:" + plain.port(), "--ssl", "--ssl-fingerprint", right);
+      assertThat(keen.exit).isEqualTo(1);
+      assertThat(keen.err).contains("does not speak TLS: drop --ssl");
+      Run local = tendril("status", dir.resolve("run-tls").toString(), "--ssl", "--ssl-fingerprint", right);
+      assertThat(local.exit).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(local.err).contains("--password and --ssl are for a running manager");
+    }
+  }
+
+  @Test
   void tlsFlagsThatDoNotGoTogetherAreUsageErrors() throws Exception {
     String fp = "ab".repeat(32);
     Path missing = dir.resolve("missing.pem");

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +63,7 @@ public final class Manager implements AutoCloseable, Scheduler {
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Environment environment = new Environment(this);
+  private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
   /**
    * Starts a manager and listens at once.
@@ -107,7 +109,8 @@ public final class Manager implements AutoCloseable, Scheduler {
     }), 1000);
     retriever.bind(loop, core::onRetrieved);
     try {
-      WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port(), options.password().orElse(null));
+      WorkerEndpoint endpoint = new WorkerEndpoint(loop, core, options.port(), options.password().orElse(null),
+          this::snapshot);
       ServerCredentials creds = tls == null ? InsecureServerCredentials.create() : tls.serverCredentials();
       this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()), creds)
           .addService(ServerInterceptors.intercept(endpoint, new WorkerEndpoint.LocalAddressInterceptor()))
@@ -473,6 +476,20 @@ public final class Manager implements AutoCloseable, Scheduler {
   /** A snapshot of the manager's counters. */
   public ManagerStats stats() {
     return loop.call(() -> core.stats(transfers.bytesSent.get()));
+  }
+
+  /**
+   * A snapshot of the whole manager: its counters, categories and connected workers. What {@code
+   * tendril status HOST:PORT} prints, and what a {@link StatusClient} receives from afar.
+   */
+  public ManagerStatus status() {
+    return loop.call(this::snapshot);
+  }
+
+  /** {@link #status()}, on the loop. */
+  private ManagerStatus snapshot() {
+    return new ManagerStatus(options.name(), startedAt, Instant.now(), core.stats(transfers.bytesSent.get()),
+        core.categorySummaries(), core.workerSummaries());
   }
 
   /** Stops listening, tells connected workers to leave, and closes the log. */

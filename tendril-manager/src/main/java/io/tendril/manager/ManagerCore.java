@@ -1180,6 +1180,16 @@ final class ManagerCore {
     return categories.summaries(active.values());
   }
 
+  /** The connected workers, in the order they joined. */
+  List<WorkerSummary> workerSummaries() {
+    long now = System.nanoTime();
+    List<WorkerSummary> out = new ArrayList<>(workers.size());
+    for (WorkerEntry w : workers.values()) {
+      out.add(w.summary(now));
+    }
+    return out;
+  }
+
   ManagerStats stats(long bytesSentByManager) {
     int waiting = 0;
     int readyCount = 0;

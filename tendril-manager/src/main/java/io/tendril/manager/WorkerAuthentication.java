@@ -17,6 +17,9 @@ import io.tendril.protocol.wire.WorkerMessage;
  * a worker without a password, a worker with one when the manager has none, and a wrong proof are
  * refused at once. Without a password it only refuses AuthBegin.
  *
+ * <p>Status clients ({@code tendril status HOST:PORT}) open the same stream and go through the
+ * same handshake; they send StatusRequest where a worker sends Hello.
+ *
  * <p>One per worker stream, owned by {@link WorkerEndpoint.Connection} and used only on the
  * manager's loop. Its counterpart is the handshake in the worker's control channel; the messages
  * are in docs/security.md.
@@ -83,6 +86,10 @@ final class WorkerAuthentication {
       return Step.refuse("this manager requires a password and worker '" + m.getHello().getWorkerId()
           + "' has none: start it with --password FILE, FILE holding the manager's password",
           RefuseCode.REFUSE_CODE_PASSWORD_REQUIRED);
+    }
+    if (m.hasStatusRequest()) {
+      return Step.refuse("this manager requires a password and the status client has none: give tendril status "
+          + "--password FILE, FILE holding the manager's password", RefuseCode.REFUSE_CODE_PASSWORD_REQUIRED);
     }
     if (!m.hasAuthBegin()) {
       return Step.refuse("this manager requires a password: the first message of a worker must be AuthBegin, got "

@@ -8,10 +8,12 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.Protocol;
 import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.Refuse;
 import io.tendril.protocol.wire.RefuseCode;
+import io.tendril.protocol.wire.StatusRequest;
 import io.tendril.protocol.wire.WorkerMessage;
 import io.tendril.protocol.wire.WorkerServiceGrpc;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +44,15 @@ final class WorkerEndpoint implements BindableService {
   private final ManagerCore core;
   private final int port;
   private final SharedSecret secret;
+  /** Takes the snapshot a status client asks for; called on the loop. */
+  private final Supplier<ManagerStatus> status;
 
-  WorkerEndpoint(EventLoop loop, ManagerCore core, int port, SharedSecret secret) {
+  WorkerEndpoint(EventLoop loop, ManagerCore core, int port, SharedSecret secret, Supplier<ManagerStatus> status) {
     this.loop = loop;
     this.core = core;
     this.port = port;
     this.secret = secret;
+    this.status = status;
   }
 
   /** Passes a message's bytes through, for the endpoint to parse. */
@@ -224,6 +230,10 @@ final class WorkerEndpoint implements BindableService {
           }
           return;
         }
+        if (m.hasStatusRequest()) {
+          answerStatus(m.getStatusRequest());
+          return;
+        }
         if (!m.hasHello()) {
           refuse("the first message of a worker must be Hello, got " + m.getKindCase());
           return;
@@ -232,6 +242,26 @@ final class WorkerEndpoint implements BindableService {
         return;
       }
       core.onMessage(w, m);
+    }
+
+    /**
+     * Answers a status client with a snapshot and ends its stream; what it sends after is ignored
+     * (on the loop).
+     */
+    private void answerStatus(StatusRequest request) {
+      if (request.getProtocolVersion() != Protocol.VERSION) {
+        refuse("this manager speaks protocol version " + Protocol.VERSION + ", the status client "
+            + request.getProtocolVersion() + ": run tendril status of the same Tendril version");
+        return;
+      }
+      refused = true; // the stream is done: nothing more is read from it
+      core.log.event("manager", "event", "status-query", "peer", peer);
+      try {
+        responses.onNext(ManagerMessage.newBuilder().setStatusReply(StatusMessages.toWire(status.get())).build());
+        responses.onCompleted();
+      } catch (RuntimeException e) {
+        // The client is gone already.
+      }
     }
 
     @Override

@@ -117,6 +117,20 @@ final class WorkerEntry {
     }
   }
 
+  /** A snapshot of this worker for {@link ManagerStatus}. */
+  WorkerSummary summary(long nowNanos) {
+    Resources inUse = Resources.NONE;
+    for (TaskEntry t : tasks) {
+      if (!t.prefetched && t.allocation != null) {
+        inUse = inUse.plus(t.allocation);
+      }
+    }
+    return new WorkerSummary(id, hostname, transferAddress, total, inUse, tasks.size() - prefetched, prefetched,
+        retrieving.size(),
+        cached.size(), cached.bytes(), java.util.Optional.ofNullable(diskFull),
+        java.time.Duration.ofNanos(Math.max(0, nowNanos - lastHeardNanos)));
+  }
+
   String label() {
     return id + "@" + hostname;
   }

@@ -3,6 +3,7 @@ package io.tendril.worker.internal;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tendril.protocol.auth.ClientHandshake;
 import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.tls.ServerTrust;
 import io.tendril.protocol.tls.TlsProbe;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The worker's end of {@code WorkerService.Connect}: opens the control stream, sends Hello first,
  * hands every ManagerMessage to the worker's loop, and reconnects when the stream ends.
  *
- * <p>With a password, each stream opens with the handshake of {@link ManagerAuthentication}
+ * <p>With a password, each stream opens with the handshake of {@link ClientHandshake}
  * instead: Hello goes only once both sides proved the secret, and until then no manager message
  * but a Refuse reaches the worker. A failed handshake ends the worker through {@link
  * Listener#onAuthenticationFailed} and is never retried, while a refused connection still is.
@@ -86,7 +87,7 @@ final class ControlChannel {
 
   private ManagedChannel channel;
   /** The handshake of the current stream; null without a password. */
-  private ManagerAuthentication authentication;
+  private ClientHandshake authentication;
   private int attempt;
   private int retries;
   private boolean established;
@@ -177,9 +178,9 @@ final class ControlChannel {
       outbox.attach(out, true);
       outbox.send(listener.hello());
     } else {
-      authentication = new ManagerAuthentication(secret);
+      authentication = new ClientHandshake(secret);
       outbox.attach(out, false);
-      outbox.sendHandshake(ManagerAuthentication.begin());
+      outbox.sendHandshake(ClientHandshake.begin());
     }
   }
 
@@ -208,7 +209,7 @@ final class ControlChannel {
       listener.onMessage(m);
       return;
     }
-    ManagerAuthentication.Step step = authentication.accept(m);
+    ClientHandshake.Step step = authentication.accept(m);
     if (step.failure() != null) {
       authenticationFailed("authentication with the manager at " + host + ":" + port + " failed: " + step.failure());
       return;

@@ -1,24 +1,23 @@
-package io.tendril.worker.internal;
+package io.tendril.protocol.auth;
 
 import com.google.protobuf.ByteString;
 import io.tendril.protocol.Protocol;
-import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.wire.AuthBegin;
 import io.tendril.protocol.wire.AuthResponse;
 import io.tendril.protocol.wire.ManagerMessage;
 import io.tendril.protocol.wire.WorkerMessage;
 
 /**
- * The worker's side of the handshake that opens the control stream when the worker has a
- * password: begins with AuthBegin, answers the manager's challenge with a nonce of its own and
- * its proof of the secret, then checks the manager's proof. Until it is done the worker sends
- * nothing else (not even Hello) and obeys nothing the manager sends.
+ * The client's side of the handshake that opens a control stream to a manager when the client has
+ * a password: begins with AuthBegin, answers the manager's challenge with a nonce of its own and
+ * its proof of the secret, then checks the manager's proof. Until it is done the client sends
+ * nothing else (not Hello, not StatusRequest) and believes nothing the manager sends.
  *
- * <p>One per connection attempt, owned by the {@link ControlChannel} and used only on the worker's
- * loop. Its counterpart is the manager's worker authentication; the messages are in
- * docs/security.md.
+ * <p>One per connection attempt, used by one thread at a time: by a worker's control channel
+ * and by the status client. Its counterpart is the manager's worker authentication; the messages
+ * are in docs/security.md.
  */
-final class ManagerAuthentication {
+public final class ClientHandshake {
   /** Where the handshake of one stream stands. */
   private enum Stage {
     /** AuthBegin sent: the manager must answer with AuthChallenge. */
@@ -35,29 +34,30 @@ final class ManagerAuthentication {
    * @param reply the next handshake message to send, or null
    * @param failure why the manager cannot be trusted, or null
    */
-  record Step(WorkerMessage reply, String failure) {}
+  public record Step(WorkerMessage reply, String failure) {}
 
   private final SharedSecret secret;
   private Stage stage = Stage.AWAIT_CHALLENGE;
   private byte[] managerNonce;
   private byte[] workerNonce;
 
-  ManagerAuthentication(SharedSecret secret) {
+  /** A handshake proving {@code secret}. */
+  public ClientHandshake(SharedSecret secret) {
     this.secret = secret;
   }
 
   /** The first message of the stream. */
-  static WorkerMessage begin() {
+  public static WorkerMessage begin() {
     return WorkerMessage.newBuilder().setAuthBegin(AuthBegin.newBuilder().setProtocolVersion(Protocol.VERSION)).build();
   }
 
   /** Whether both sides proved the secret. */
-  boolean done() {
+  public boolean done() {
     return stage == Stage.DONE;
   }
 
   /** Handles a manager message that came before the handshake was done (not a Refuse). */
-  Step accept(ManagerMessage m) {
+  public Step accept(ManagerMessage m) {
     return switch (stage) {
       case AWAIT_CHALLENGE -> challenged(m);
       case AWAIT_PROOF -> proved(m);
