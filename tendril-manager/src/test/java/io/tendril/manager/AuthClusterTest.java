@@ -15,7 +15,6 @@ import io.tendril.protocol.wire.FileChunk;
 import io.tendril.protocol.wire.TransferServiceGrpc;
 import io.tendril.worker.Worker;
 import io.tendril.worker.WorkerExit;
-import io.tendril.worker.WorkerOptions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,44 +40,28 @@ class AuthClusterTest {
   private static final byte[] PASSWORD = "correct horse".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private InProcessCluster cluster;
+
+  @BeforeEach
+  void makeCluster() {
+    cluster = new InProcessCluster(dir);
+  }
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    cluster.close();
   }
 
   private Manager manager(byte[] password) {
-    ManagerOptions.Builder b = ManagerOptions.builder().host("127.0.0.1").port(0).runDirectory(dir.resolve("run"));
-    if (password != null) {
-      b.password(password);
-    }
-    Manager m = new Manager(b.build());
-    open.add(m);
-    return m;
+    return cluster.manager(b -> password == null ? b : b.password(password));
   }
 
-  /** A worker of the manager; its connect timeout is long, so an exit within seconds is not a give-up. */
   private Worker worker(Manager m, String id, byte[] password) {
-    WorkerOptions.Builder b = WorkerOptions.builder("127.0.0.1", m.port()).workerId(id)
-        .cores(2).memoryMb(1024).diskMb(1024).gpus(0).workspace(dir.resolve("ws-" + id))
-        .connectTimeout(Duration.ofSeconds(90));
-    if (password != null) {
-      b.password(password);
-    }
-    Worker w = new Worker(b.build());
-    open.add(w);
-    return w.start();
+    return cluster.worker(m, id, b -> password == null ? b : b.password(password));
   }
 
   private static void awaitWorkers(Manager m, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (m.stats().workersConnected() < n) {
-      assertThat(System.nanoTime()).as(n + " workers connected in time").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    InProcessCluster.awaitWorkers(m, n);
   }
 
   private static List<CommandTask> awaitTasks(Manager m, int n) {

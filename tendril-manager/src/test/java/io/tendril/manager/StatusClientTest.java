@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tendril.protocol.auth.SharedSecret;
 import io.tendril.protocol.tls.ServerTrust;
-import io.tendril.worker.Worker;
 import io.tendril.worker.WorkerOptions;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,33 +30,25 @@ class StatusClientTest {
   private static final byte[] PASSWORD = "status secret".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private InProcessCluster cluster;
+
+  @BeforeEach
+  void makeCluster() {
+    cluster = new InProcessCluster(dir);
+  }
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    cluster.close();
   }
 
   private Manager manager(UnaryOperator<ManagerOptions.Builder> more) {
-    Manager m = new Manager(more.apply(ManagerOptions.builder().name("observed").host("127.0.0.1").port(0)
-        .runDirectory(dir.resolve("run"))).build());
-    open.add(m);
-    return m;
+    return cluster.manager(b -> more.apply(b.name("observed")));
   }
 
   private void worker(Manager m, UnaryOperator<WorkerOptions.Builder> more) throws InterruptedException {
-    Worker w = new Worker(more.apply(WorkerOptions.builder("127.0.0.1", m.port()).workerId("w1")
-        .cores(2).memoryMb(1000).diskMb(2000).gpus(0).workspace(dir.resolve("ws"))
-        .connectTimeout(Duration.ofSeconds(60))).build());
-    open.add(w);
-    w.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (m.stats().workersConnected() < 1) {
-      assertThat(System.nanoTime()).as("the worker connected in time").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    cluster.worker(m, "w1", more);
+    InProcessCluster.awaitWorkers(m, 1);
   }
 
   private static StatusClient.Builder client(Manager m) {
@@ -106,7 +96,7 @@ class StatusClientTest {
     WorkerSummary w = s.workers().get(0);
     assertThat(w.id()).isEqualTo("w1");
     assertThat(w.total().cores()).isEqualTo(2);
-    assertThat(w.total().memoryMb()).isEqualTo(1000);
+    assertThat(w.total().memoryMb()).isEqualTo(1024);
     assertThat(w.committed().cores()).as("the queued task holds nothing yet").isEqualTo(1);
     assertThat(w.committed().memoryMb()).isEqualTo(100);
     assertThat(w.tasksRunning()).isEqualTo(1);

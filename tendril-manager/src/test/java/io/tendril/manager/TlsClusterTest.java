@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,29 +38,24 @@ class TlsClusterTest {
   private static final byte[] PASSWORD = "correct horse".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private InProcessCluster cluster;
+
+  @BeforeEach
+  void makeCluster() {
+    cluster = new InProcessCluster(dir);
+  }
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    cluster.close();
   }
 
   private Manager manager(UnaryOperator<ManagerOptions.Builder> tweak) {
-    Manager m = new Manager(tweak.apply(ManagerOptions.builder().host("127.0.0.1").port(0)
-        .runDirectory(dir.resolve("run"))).build());
-    open.add(m);
-    return m;
+    return cluster.manager(tweak);
   }
 
-  /** A worker of the manager; its connect timeout is long, so an exit within seconds is not a give-up. */
   private Worker worker(Manager m, String id, UnaryOperator<WorkerOptions.Builder> tweak) {
-    Worker w = new Worker(tweak.apply(WorkerOptions.builder("127.0.0.1", m.port()).workerId(id)
-        .cores(2).memoryMb(1024).diskMb(1024).gpus(0).workspace(dir.resolve("ws-" + id))
-        .connectTimeout(Duration.ofSeconds(120))).build());
-    open.add(w);
-    return w.start();
+    return cluster.worker(m, id, tweak);
   }
 
   private static ServerTrust pin(Manager m) {
@@ -67,12 +63,9 @@ class TlsClusterTest {
   }
 
   private static void awaitWorkers(Manager m, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (m.stats().workersConnected() < n) {
-      assertThat(System.nanoTime()).as(n + " workers connected in time").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    InProcessCluster.awaitWorkers(m, n);
   }
+
 
   private static void awaitTasks(Manager m, int n) {
     List<CommandTask> done = new ArrayList<>();
