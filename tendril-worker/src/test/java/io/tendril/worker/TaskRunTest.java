@@ -190,6 +190,56 @@ class TaskRunTest extends WorkerTestSupport {
     assertThat(f.getMeasured().getMaxProcesses()).isGreaterThanOrEqualTo(2);
   }
 
+  @Test
+  void aLineOfPlainWordsRunsItsProgramWithoutAShellInTheSameEnvironment() throws Exception {
+    Worker w = startWorker("plain");
+    FakeManager.Connection c = manager.awaitConnection("plain");
+    awaitConnected(w);
+    c.send(task(1, "/bin/cat /proc/self/stat").build());
+    TaskFinished stat = c.awaitFinished(1);
+    assertThat(stat.getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    String fields = text(stat.getStdout());
+    long parent = Long.parseLong(fields.substring(fields.lastIndexOf(')') + 2).split(" ")[1]);
+    assertThat(parent).as("the worker started cat itself, not a shell").isEqualTo(ProcessHandle.current().pid());
+
+    c.send(task(2, "env").putEnv("GREETING", "hi").build());
+    TaskFinished env = c.awaitFinished(2);
+    assertThat(env.getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(text(env.getStdout()).lines().toList()).contains("GREETING=hi", "CORES=1",
+        "PWD=" + w.workspace().toRealPath().resolve("sandbox/t2"),
+        "TENDRIL_SANDBOX=" + w.workspace().resolve("sandbox/t2"));
+    c.send(task(3, "echo $PWD").build());
+    assertThat(text(c.awaitFinished(3).getStdout())).as("what a shell says")
+        .isEqualTo(w.workspace().toRealPath().resolve("sandbox/t3") + "\n");
+  }
+
+  @Test
+  void aPlainProgramIsFoundOnTheTasksPathAndAScriptWithoutInterpreterLineStillRuns() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path hello = Files.writeString(bin.resolve("hello"), "#!/bin/sh\necho from-the-task-path \"$@\"\n");
+    Path bare = Files.writeString(bin.resolve("bare"), "echo run-by-a-shell $1\n");
+    for (Path p : List.of(hello, bare)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    FakeManager.Connection c = connectWorker("path");
+    String path = bin + ":/usr/bin:/bin";
+    c.send(task(1, "hello a  b").putEnv("PATH", path).build());
+    TaskFinished found = c.awaitFinished(1);
+    assertThat(found.getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(text(found.getStdout())).isEqualTo("from-the-task-path a b\n");
+    c.send(task(2, "bare x").putEnv("PATH", path).build());
+    TaskFinished script = c.awaitFinished(2);
+    assertThat(script.getResult()).as(text(script.getStdout())).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    assertThat(text(script.getStdout())).isEqualTo("run-by-a-shell x\n");
+    c.send(task(3, "no-such-program-here --flag").build());
+    TaskFinished missing = c.awaitFinished(3);
+    assertThat(missing.getResult()).isEqualTo(TaskResult.TASK_RESULT_FAILURE);
+    assertThat(missing.getExitCode()).as("the shell's status for a command not found").isEqualTo(127);
+    assertThat(text(missing.getStdout())).contains("no-such-program-here").contains("not found");
+    c.send(task(4, "/bin/sleep 60").setMaxWallTimeMs(500).build());
+    assertThat(c.awaitFinished(4).getResult()).isEqualTo(TaskResult.TASK_RESULT_MAX_WALL_TIME);
+  }
+
   private static void waitForFile(Path p) throws InterruptedException {
     for (int i = 0; i < 500 && !(Files.exists(p) && sizeOf(p) > 0); i++) {
       Thread.sleep(10);

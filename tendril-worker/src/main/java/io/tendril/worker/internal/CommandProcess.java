@@ -69,6 +69,8 @@ final class CommandProcess {
   private final Duration wallTime;
   private final ResourceMonitor.Settings monitoring;
   private final Path outputFile;
+  /** The program and arguments to start instead of {@link #argv}, which stays the fallback; or null. */
+  private volatile List<String> direct;
   private boolean killed;
   private volatile boolean started;
   private ProcessTree tree;
@@ -111,6 +113,19 @@ final class CommandProcess {
   }
 
   /**
+   * Starts {@code program} (a path and its arguments) instead of the command given at
+   * construction, with {@code PWD} set to {@code physicalDirectory}; if the kernel will not
+   * execute it (a script without {@code #!}, say), the command given at construction runs after
+   * all. Called before {@link #run()}; see {@link PlainCommand}.
+   */
+  void startDirectly(List<String> program, Path physicalDirectory) {
+    this.direct = List.copyOf(program);
+    this.physicalDirectory = physicalDirectory;
+  }
+
+  private volatile Path physicalDirectory;
+
+  /**
    * Runs the command and waits for it (and its tree) to end.
    *
    * @return what happened
@@ -127,6 +142,11 @@ final class CommandProcess {
     }
     pb.environment().clear();
     pb.environment().putAll(environment);
+    List<String> program = direct;
+    if (program != null) {
+      pb.command(program);
+      pb.environment().put("PWD", physicalDirectory.toString());
+    }
     long start = System.nanoTime();
     Process p;
     ProcessTree t;
@@ -134,7 +154,14 @@ final class CommandProcess {
       if (killed) {
         return new Outcome(End.KILLED, -1, new byte[0], false, ResourceMonitor.Usage.NONE, null);
       }
-      p = pb.start();
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        if (program == null) {
+          throw e;
+        }
+        p = pb.command(argv).start(); // not executable by the kernel itself: the shell decides
+      }
       started = true;
       t = new ProcessTree(p.toHandle());
       tree = t;

@@ -11,10 +11,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One run of one command task, on a pool thread: makes its sandbox, links its inputs, runs {@code
- * /bin/sh -c command} there, turns the way it ended into a result code, moves the declared outputs
+ * /bin/sh -c command} there (or, for a line of plain words, the program itself: {@link
+ * PlainCommand}), turns the way it ended into a result code, moves the declared outputs
  * into the cache when the command succeeded (both with {@link TaskFiles}), deletes the sandbox, and
  * builds the TaskFinished the manager receives. Function calls run as a {@link CallExecution}
  * instead.
@@ -45,6 +48,7 @@ final class TaskExecution implements Execution {
   private final Path sandboxDir;
   private final long startedAtMs;
   private final CommandProcess process;
+  private final Map<String, String> environment;
   private final DiskWatch disk;
 
   /**
@@ -71,8 +75,9 @@ final class TaskExecution implements Execution {
     Path outputFile = sandboxDir.resolveSibling(sandboxDir.getFileName() + ".out");
     ResourceMonitor.Limits limits = new ResourceMonitor.Limits(allocation.memoryMb(), allocation.diskMb(),
         spec.getEnforceCores() ? allocation.cores() : 0);
-    this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir,
-        TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap()), stdoutLimit(spec), wall,
+    this.environment = TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap());
+    this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir, environment,
+        stdoutLimit(spec), wall,
         new ResourceMonitor.Settings(monitorInterval, List.of(sandboxDir, outputFile), limits), outputFile);
   }
 
@@ -134,6 +139,10 @@ final class TaskExecution implements Execution {
       }
       CommandProcess.Outcome o;
       try {
+        Optional<List<String>> plain = PlainCommand.argv(spec.getCommand(), environment, sandboxDir);
+        if (plain.isPresent()) {
+          process.startDirectly(plain.get(), sandboxDir.toRealPath());
+        }
         o = process.run();
       } catch (IOException | RuntimeException e) {
         return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
