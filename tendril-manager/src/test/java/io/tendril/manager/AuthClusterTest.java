@@ -24,10 +24,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,17 +39,7 @@ class AuthClusterTest {
   private static final byte[] PASSWORD = "correct horse".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private InProcessCluster cluster;
-
-  @BeforeEach
-  void makeCluster() {
-    cluster = new InProcessCluster(dir);
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessCluster cluster = new InProcessCluster(() -> dir);
 
   private Manager manager(byte[] password) {
     return cluster.manager(b -> password == null ? b : b.password(password));

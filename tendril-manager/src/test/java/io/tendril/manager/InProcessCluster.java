@@ -9,19 +9,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Managers and in-process workers on 127.0.0.1 for one test, over real gRPC, each in its own
- * folder of the test's directory; closed in reverse order of creation. The tests of passwords,
- * TLS and status clients build their clusters with it, each tweaking the options it is about.
+ * folder of the test's directory; closed in reverse order of creation after each test. The tests
+ * of passwords, TLS and status clients register one as an extension and build their clusters with
+ * it, each tweaking the options it is about:
+ *
+ * <pre>{@code
+ * @TempDir Path dir;
+ * @RegisterExtension final InProcessCluster cluster = new InProcessCluster(() -> dir);
+ * }</pre>
  */
-final class InProcessCluster implements AutoCloseable {
-  private final Path dir;
+final class InProcessCluster implements AutoCloseable, AfterEachCallback {
+  private final Supplier<Path> dir;
   private final List<AutoCloseable> open = new ArrayList<>();
   private int managers;
 
-  InProcessCluster(Path dir) {
+  /** A cluster in the directory {@code dir} gives when the first manager or worker is made. */
+  InProcessCluster(Supplier<Path> dir) {
     this.dir = dir;
   }
 
@@ -29,7 +39,7 @@ final class InProcessCluster implements AutoCloseable {
   Manager manager(UnaryOperator<ManagerOptions.Builder> tweak) {
     managers++;
     Manager m = new Manager(tweak.apply(ManagerOptions.builder().host("127.0.0.1").port(0)
-        .runDirectory(dir.resolve(managers == 1 ? "run" : "run-" + managers))).build());
+        .runDirectory(dir.get().resolve(managers == 1 ? "run" : "run-" + managers))).build());
     open.add(m);
     return m;
   }
@@ -40,7 +50,7 @@ final class InProcessCluster implements AutoCloseable {
    */
   Worker worker(Manager m, String id, UnaryOperator<WorkerOptions.Builder> tweak) {
     Worker w = new Worker(tweak.apply(WorkerOptions.builder("127.0.0.1", m.port()).workerId(id)
-        .cores(2).memoryMb(1024).diskMb(1024).gpus(0).workspace(dir.resolve("ws-" + id))
+        .cores(2).memoryMb(1024).diskMb(1024).gpus(0).workspace(dir.get().resolve("ws-" + id))
         .connectTimeout(Duration.ofSeconds(120))).build());
     open.add(w);
     return w.start();
@@ -60,5 +70,11 @@ final class InProcessCluster implements AutoCloseable {
     for (int i = open.size() - 1; i >= 0; i--) {
       open.get(i).close();
     }
+    open.clear();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 }

@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,17 +29,7 @@ class StatusClientTest {
   private static final byte[] PASSWORD = "status secret".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private InProcessCluster cluster;
-
-  @BeforeEach
-  void makeCluster() {
-    cluster = new InProcessCluster(dir);
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessCluster cluster = new InProcessCluster(() -> dir);
 
   private Manager manager(UnaryOperator<ManagerOptions.Builder> more) {
     return cluster.manager(b -> more.apply(b.name("observed")));

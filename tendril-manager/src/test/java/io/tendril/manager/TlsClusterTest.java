@@ -20,10 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,17 +37,7 @@ class TlsClusterTest {
   private static final byte[] PASSWORD = "correct horse".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
-  private InProcessCluster cluster;
-
-  @BeforeEach
-  void makeCluster() {
-    cluster = new InProcessCluster(dir);
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessCluster cluster = new InProcessCluster(() -> dir);
 
   private Manager manager(UnaryOperator<ManagerOptions.Builder> tweak) {
     return cluster.manager(tweak);
