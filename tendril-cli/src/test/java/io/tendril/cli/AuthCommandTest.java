@@ -1,16 +1,13 @@
 package io.tendril.cli;
 
+import static io.tendril.cli.Run.tendril;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,38 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthCommandTest {
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run tendril(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private Path file(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
   }
 
-  /** A {@code tendril worker} process of the manager at 127.0.0.1:port, its output in id.log. */
   private Process worker(int port, String id, String... more) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "worker", "127.0.0.1:" + port, "--cores", "1", "--memory", "500", "--disk", "1000",
-        "--workspace", dir.resolve(id).toString(), "--id", id, "--connect-timeout", "60"));
-    cmd.addAll(List.of(more));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile()).start();
+    return WorkerProcesses.start(dir, port, id, 60, more);
   }
 
   /** Waits for a worker process that must leave well before its 60 s connect timeout. */
   private String exitedAtOnce(Process p, String id) throws Exception {
-    try {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the worker left at once instead of retrying").isTrue();
-      assertThat(p.exitValue()).isEqualTo(1);
-      return Files.readString(dir.resolve(id + ".log"));
-    } finally {
-      p.destroyForcibly();
-    }
+    return WorkerProcesses.exitedAtOnce(dir, p, id, 30);
   }
 
   @Test

@@ -1,10 +1,9 @@
 package io.tendril.cli;
 
+import static io.tendril.cli.Run.tendril;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GetCommandTest {
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run tendril(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private Path file(String name, String text) throws IOException {
     Path p = dir.resolve(name);

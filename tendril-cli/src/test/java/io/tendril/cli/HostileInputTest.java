@@ -1,5 +1,6 @@
 package io.tendril.cli;
 
+import static io.tendril.cli.Run.tendril;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +17,6 @@ import io.tendril.manager.ResultCode;
 import io.tendril.protocol.CacheLevel;
 import java.io.BufferedWriter;
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -208,12 +207,4 @@ class HostileInputTest {
     assertThat(r.err()).contains("not-here.txt");
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run tendril(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 }

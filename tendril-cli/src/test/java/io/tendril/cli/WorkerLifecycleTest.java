@@ -12,8 +12,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,13 +33,9 @@ class WorkerLifecycleTest {
   }
 
   private Process worker(int port, String id, int connectTimeoutSeconds) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "worker", "127.0.0.1:" + port, "--cores", "1", "--memory", "500", "--disk", "1000",
-        "--workspace", dir.resolve(id).toString(), "--id", id,
-        "--connect-timeout", String.valueOf(connectTimeoutSeconds)));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile()).start();
+    return WorkerProcesses.start(dir, port, id, connectTimeoutSeconds);
   }
+
 
   private static CommandTask await(Manager m) {
     Optional<CommandTask> t = m.await(Duration.ofSeconds(60));
