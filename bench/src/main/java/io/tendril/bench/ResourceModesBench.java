@@ -24,8 +24,8 @@ import java.util.Random;
  * measurements in buckets of 62.5 MB). For each mode: the makespan, the memory × time allocated and
  * actually used over every attempt (from the transaction log: each attempt's allocation times its
  * wall time, and its measured peak times its wall time), the waste (allocated − used), the
- * exhaustion retries, the CPU the tasks used, the mean wall time of an attempt that ran to its end,
- * and how busy the machine's CPUs were meanwhile (all processes, from {@code /proc/stat}). Prints
+ * exhaustion retries, the CPU the tasks used, the CPU of the worker processes and of the manager,
+ * the mean wall time of an attempt that ran to its end, and how busy the machine's CPUs were meanwhile (all processes, from {@code /proc/stat}). Prints
  * one JSON line per mode.
  *
  * <p>Why this shape (docs/benchmarks.md, "Resource modes"): touching memory costs CPU (page
@@ -66,6 +66,8 @@ public final class ResourceModesBench {
         workers.awaitJoined(m);
         m.category("mix").mode(mode).bucketSize(ResourceKind.MEMORY, BUCKET_MB).max(0, CATEGORY_MAX_MB, 0, 0);
         long[] cpuBefore = cpuTicks();
+        double workersCpuBefore = workers.cpuSeconds();
+        double managerCpuBefore = ownCpuSeconds();
         long start = System.nanoTime();
         for (int mb : peaks) {
           // vec grows one zeroed string to the size: each page is touched once.
@@ -82,17 +84,25 @@ public final class ResourceModesBench {
         }
         double makespan = (System.nanoTime() - start) / 1e9;
         long[] cpuAfter = cpuTicks();
+        double workersCpu = workers.cpuSeconds() - workersCpuBefore;
+        double managerCpu = ownCpuSeconds() - managerCpuBefore;
         double busy = cpuAfter[1] > cpuBefore[1]
             ? (double) (cpuAfter[0] - cpuBefore[0]) / (cpuAfter[1] - cpuBefore[1]) : Double.NaN;
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         Usage u = usage(m.transactionLog());
         System.out.printf("{\"mode\":\"%s\",\"tasks\":%d,\"failed\":%d,\"makespan_s\":%.1f,\"allocated_mb_s\":%.0f,"
                 + "\"used_mb_s\":%.0f,\"waste_mb_s\":%.0f,\"exhaustion_retries\":%d,\"task_cpu_s\":%.1f,"
-                + "\"mean_wall_s\":%.2f,\"machine_cpu_busy\":%.2f,\"load_1min\":%s}%n",
+                + "\"mean_wall_s\":%.2f,\"workers_cpu_s\":%.1f,\"manager_cpu_s\":%.1f,\"machine_cpu_busy\":%.2f,"
+                + "\"load_1min\":%s}%n",
             mode.label(), tasks, failed, makespan, u.allocated, u.used, u.allocated - u.used, u.retries,
-            u.cpuSeconds, u.completedWall / Math.max(1, u.completed), busy, load);
+            u.cpuSeconds, u.completedWall / Math.max(1, u.completed), workersCpu, managerCpu, busy, load);
       }
     }
+  }
+
+  /** The CPU time this JVM (the manager) has used so far, in seconds. */
+  private static double ownCpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
   /** Busy and total CPU ticks of the whole machine, from the first line of /proc/stat. */
