@@ -46,6 +46,15 @@ final class BenchWorkers implements AutoCloseable {
     }
   }
 
+  /** The CPU time the worker processes (not the tasks they run) have used so far, in seconds. */
+  double cpuSeconds() {
+    double total = 0;
+    for (Process p : processes) {
+      total += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+    return total;
+  }
+
   /** Stops the workers. */
   @Override
   public void close() {

@@ -1,6 +1,7 @@
 package io.tendril.manager;
 
 import io.tendril.manager.resources.CategorySpec;
+import io.tendril.manager.resources.ResourceKind;
 import io.tendril.manager.resources.ResourcesMode;
 import io.tendril.protocol.Resources;
 import java.util.Objects;
@@ -125,6 +126,18 @@ public final class Category {
    */
   public Category steadyAfterTasks(int tasks) {
     return change(b -> b.steadyAfterTasks(tasks));
+  }
+
+  /**
+   * The width of the buckets in which the category's measured peaks of {@code kind} are counted
+   * (default {@link ResourceKind#defaultBucketSize()}: 250 MB of memory or disk, 1 core, 1 GPU).
+   * The first allocation is a bucket boundary, so the width is the step in which it can move; a
+   * category whose tasks use tens of megabytes needs narrower buckets than the default. Changing
+   * it starts that resource's histogram afresh.
+   */
+  public Category bucketSize(ResourceKind kind, double size) {
+    Objects.requireNonNull(kind, "kind");
+    return change(b -> b.bucketSize(kind, size));
   }
 
   private Category change(UnaryOperator<CategorySpec.Builder> c) {

@@ -176,6 +176,10 @@ class ManagerApiTest {
           .hasMessageContaining("accepted modes are 'fixed', 'max', 'min waste', 'max throughput'");
       assertThatThrownBy(() -> m.category(" ")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> align.maxConcurrent(-1)).hasMessageContaining("maxConcurrent must be >= 0");
+      assertThat(align.bucketSize(io.tendril.manager.resources.ResourceKind.MEMORY, 62.5).spec()
+          .bucketSize(io.tendril.manager.resources.ResourceKind.MEMORY)).isEqualTo(62.5);
+      assertThatThrownBy(() -> align.bucketSize(io.tendril.manager.resources.ResourceKind.DISK, 0))
+          .hasMessageContaining("bucketSize of disk must be positive");
       m.submit(CommandTask.builder("true").category("other").build());
       List<CategorySummary> all = m.categories();
       assertThat(all).extracting(CategorySummary::name).containsExactly("align", "other");
