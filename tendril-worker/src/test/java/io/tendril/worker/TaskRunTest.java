@@ -240,6 +240,33 @@ class TaskRunTest extends WorkerTestSupport {
     assertThat(c.awaitFinished(4).getResult()).isEqualTo(TaskResult.TASK_RESULT_MAX_WALL_TIME);
   }
 
+  @Test
+  void smallTasksPassALargeOneOnlyUntilItHasWaitedThePassLimit() throws Exception {
+    Worker w = startWorker("fair", b -> b.cores(2));
+    FakeManager.Connection c = manager.awaitConnection("fair");
+    awaitConnected(w);
+    c.send(task(1, "sleep 3").build());
+    c.awaitStarted(1);
+    c.send(task(2, "echo large").setResources(io.tendril.protocol.wire.Resources.newBuilder().setCores(2)).build());
+    for (int i = 3; i <= 8; i++) {
+      c.send(task(i, "sleep 1").build());
+    }
+    TaskFinished large = c.awaitFinished(2);
+    assertThat(large.getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    List<Long> passedBy = new java.util.ArrayList<>();
+    for (long i = 3; i <= 8; i++) {
+      if (c.awaitStarted(i).getStartedAtMs() < large.getStartedAtMs()) {
+        passedBy.add(i);
+      }
+    }
+    // One core is free from the start: small tasks pass the large one for its first two seconds
+    // (tasks 3 and 4, a second each), then wait until task 1 has ended and the large one has run.
+    assertThat(passedBy).as("the small tasks started before the large one").isNotEmpty().hasSizeLessThanOrEqualTo(3);
+    for (long i = 3; i <= 8; i++) {
+      assertThat(c.awaitFinished(i).getResult()).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+    }
+  }
+
   private static void waitForFile(Path p) throws InterruptedException {
     for (int i = 0; i < 500 && !(Files.exists(p) && sizeOf(p) > 0); i++) {
       Thread.sleep(10);

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * the whole worker ends {@code RESOURCE_EXHAUSTION}; an input neither cached nor being fetched, or
  * whose fetch fails, ends {@code INPUT_MISSING}. Declared resources are reserved while a task runs
  * (none declared means the whole worker); a task that does not fit waits, and waiting tasks are
- * started in arrival order whenever they fit (a later small task may pass an earlier large one).
+ * started in arrival order whenever they fit: a later small task may pass an earlier large one,
+ * but only until the large one has waited {@link #PASS_LIMIT}. From then on no later task starts
+ * before it, so the resources that free up go to it: a stream of small tasks cannot keep a large
+ * one (such as a retry with a larger allocation) waiting for ever.
  * Inputs are pinned in the cache from acceptance to the end. A function call is accounted like a
  * command: its declared resources are reserved while it runs in one slot of its library.
  *
@@ -54,10 +57,17 @@ import org.slf4j.LoggerFactory;
 final class TaskScheduler {
   private static final Logger log = LoggerFactory.getLogger(TaskScheduler.class);
 
+  /**
+   * How long a waiting task may be passed by later ones that fit; after that, later tasks wait
+   * behind it until it has started.
+   */
+  static final Duration PASS_LIMIT = Duration.ofSeconds(2);
+
   /** One accepted task. */
   private static final class Job {
     final RunTask spec;
     final Resources allocation;
+    final long acceptedNanos = System.nanoTime();
     Execution execution;
 
     Job(RunTask spec, Resources allocation) {
@@ -286,14 +296,20 @@ final class TaskScheduler {
   }
 
   private void startWhatFits() {
+    long now = System.nanoTime();
+    boolean reserved = false; // an earlier task has waited too long: later ones wait behind it
     for (Job j : List.copyOf(jobs.values())) {
       if (j.execution != null || jobs.get(j.id()) != j || !inputsCached(j)) {
         continue; // running, ended by an earlier turn of this loop, or waiting for inputs
       }
       if (disk.isFull() && j.spec.getOutputsCount() > 0) {
         finish(j, ended(TaskResult.TASK_RESULT_DISK_FULL, "not started, as it needs disk: " + diskFull()));
+      } else if (reserved) {
+        continue;
       } else if (inUse.plus(j.allocation).fitsIn(total)) {
         start(j);
+      } else if (now - j.acceptedNanos >= PASS_LIMIT.toNanos()) {
+        reserved = true;
       }
     }
   }
