@@ -2,6 +2,7 @@ package io.tendril.bench;
 
 import io.tendril.graph.Key;
 import io.tendril.graph.Task;
+import io.tendril.manager.GetOptions;
 import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * untimed (the libraries start and the JIT warms), then {@code runs} timed runs. Prints one JSON
  * line per shape with the best and median rates.
  *
- * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated].
+ * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated]. The system property
+ * {@code bench.batchCalls} sets {@link GetOptions#batchCalls} (default: the option's default).
  */
 public final class ClusterGraphBench {
   private ClusterGraphBench() {}
@@ -45,11 +47,15 @@ public final class ClusterGraphBench {
             continue;
           }
           Case c = build(shape);
-          check(c, m.get(c.dsk, c.keys));
+          GetOptions options = GetOptions.defaults();
+          if (System.getProperty("bench.batchCalls") != null) {
+            options.batchCalls(Integer.getInteger("bench.batchCalls"));
+          }
+          check(c, m.get(c.dsk, c.keys, options));
           double[] rates = new double[runs];
           for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
-            Object result = m.get(c.dsk, c.keys);
+            Object result = m.get(c.dsk, c.keys, options);
             double seconds = (System.nanoTime() - start) / 1e9;
             check(c, result);
             rates[r] = c.tasks / seconds;
