@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * line per shape with the best and median rates.
  *
  * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated]. The system property
- * {@code bench.batchCalls} sets {@link GetOptions#batchCalls} (default: the option's default).
+ * {@code bench.batchCalls} sets {@link GetOptions#batchCalls} (default: the option's default);
+ * {@code bench.tune=knob=value,...} tunes the manager's knobs.
  */
 public final class ClusterGraphBench {
   private ClusterGraphBench() {}
@@ -35,6 +36,10 @@ public final class ClusterGraphBench {
     String shapes = args.length > 3 ? args[3] : "independent,reduce,tree";
     Path run = Files.createTempDirectory("tendril-cluster-bench-");
     try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(run).build())) {
+      String tune = System.getProperty("bench.tune", "");
+      for (String kv : tune.isEmpty() ? new String[0] : tune.split(",")) {
+        m.tune(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
+      }
       try (BenchWorkers workers = new BenchWorkers()) {
         for (int i = 0; i < workerCount; i++) {
           workers.start(jar, m, run, "bench-" + i, List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
