@@ -2,6 +2,7 @@ package io.tendril.bench;
 
 import io.tendril.graph.Key;
 import io.tendril.graph.Task;
+import io.tendril.manager.GetOptions;
 import io.tendril.manager.Manager;
 import io.tendril.manager.ManagerOptions;
 import java.nio.file.Files;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * untimed (the libraries start and the JIT warms), then {@code runs} timed runs. Prints one JSON
  * line per shape with the best and median rates.
  *
- * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated].
+ * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated]. The system property
+ * {@code bench.batchCalls} sets {@link GetOptions#batchCalls} (default: the option's default);
+ * {@code bench.tune=knob=value,...} tunes the manager's knobs.
  */
 public final class ClusterGraphBench {
   private ClusterGraphBench() {}
@@ -33,6 +36,10 @@ public final class ClusterGraphBench {
     String shapes = args.length > 3 ? args[3] : "independent,reduce,tree";
     Path run = Files.createTempDirectory("tendril-cluster-bench-");
     try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(run).build())) {
+      String tune = System.getProperty("bench.tune", "");
+      for (String kv : tune.isEmpty() ? new String[0] : tune.split(",")) {
+        m.tune(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
+      }
       try (BenchWorkers workers = new BenchWorkers()) {
         for (int i = 0; i < workerCount; i++) {
           workers.start(jar, m, run, "bench-" + i, List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
@@ -45,11 +52,15 @@ public final class ClusterGraphBench {
             continue;
           }
           Case c = build(shape);
-          check(c, m.get(c.dsk, c.keys));
+          GetOptions options = GetOptions.defaults();
+          if (System.getProperty("bench.batchCalls") != null) {
+            options.batchCalls(Integer.getInteger("bench.batchCalls"));
+          }
+          check(c, m.get(c.dsk, c.keys, options));
           double[] rates = new double[runs];
           for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
-            Object result = m.get(c.dsk, c.keys);
+            Object result = m.get(c.dsk, c.keys, options);
             double seconds = (System.nanoTime() - start) / 1e9;
             check(c, result);
             rates[r] = c.tasks / seconds;

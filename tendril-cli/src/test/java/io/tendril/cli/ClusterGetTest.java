@@ -258,6 +258,46 @@ class ClusterGetTest {
   }
 
   @Test
+  void aBatchMixingInlineAndStoredResultsKeepsEachWhereItBelongsAndLeavesNothingBehind() throws Exception {
+    int n = 300;
+    Map<Object, Object> dsk = new HashMap<>();
+    List<Object> parts = new ArrayList<>();
+    long expected = 0;
+    for (int i = 0; i < n; i++) {
+      dsk.put(Key.of("sized", i), Task.of(GraphOps::sized, (long) i));
+      parts.add(Key.of("sized", i));
+      expected += (long) (byte) i * (i % 3 == 0 ? 200 * 1024 : 8);
+    }
+    dsk.put("total", Task.of(GraphOps::byteSum, parts));
+    long before = manager.stats().tasksSubmitted();
+    long outputsBefore = outputEvents();
+    List<Object> keys = List.of("total", Key.of("sized", 3), Key.of("sized", 4));
+    Object result = manager.get(dsk, keys);
+    assertThat(manager.stats().tasksSubmitted() - before).as("calls shared tasks").isLessThan(n);
+    List<?> got = (List<?>) result;
+    assertThat(got.get(0)).isEqualTo(expected);
+    assertThat((byte[]) got.get(1)).hasSize(200 * 1024).containsOnly((byte) 3);
+    assertThat((byte[]) got.get(2)).hasSize(8).containsOnly((byte) 4);
+    // Only the large results became files on the workers, one each; the small ones of the same
+    // batches came back inside their completions and went to "total" inside its request.
+    long stored = 0;
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        stored < n / 3 && System.nanoTime() < deadline; Thread.sleep(50)) {
+      stored = outputEvents() - outputsBefore;
+    }
+    assertThat(stored).isEqualTo(n / 3);
+    // One call per task, every result its own task: the same values.
+    List<?> alone = (List<?>) manager.get(dsk, keys, GetOptions.defaults().batchCalls(1));
+    assertThat(alone.get(0)).isEqualTo(expected);
+    assertThat((byte[]) alone.get(1)).isEqualTo((byte[]) got.get(1));
+    assertThat((byte[]) alone.get(2)).isEqualTo((byte[]) got.get(2));
+  }
+
+  private long outputEvents() throws IOException {
+    return Files.readAllLines(manager.transactionLog()).stream().filter(l -> l.contains("\"event\":\"output\"")).count();
+  }
+
+  @Test
   void extraFilesAndVariablesReachTheFunctionsThroughTheirLibrary() throws Exception {
     Path settings = Files.createDirectories(dir.resolve("settings"));
     Files.writeString(settings.resolve("threshold.txt"), "7\n");

@@ -88,4 +88,22 @@ public final class GraphOps {
     Thread.sleep(3);
     return (a * 31 + b * 17 + 7) % 1_000_003;
   }
+
+  /** 200 KB (too large to travel inline) for every third {@code i}, else 8 bytes; each byte is {@code i}. */
+  public static byte[] sized(long i) {
+    byte[] b = new byte[i % 3 == 0 ? 200 * 1024 : 8];
+    java.util.Arrays.fill(b, (byte) i);
+    return b;
+  }
+
+  /** The sum of every byte of every array. */
+  public static long byteSum(java.util.List<byte[]> parts) {
+    long s = 0;
+    for (byte[] p : parts) {
+      for (byte x : p) {
+        s += x;
+      }
+    }
+    return s;
+  }
 }

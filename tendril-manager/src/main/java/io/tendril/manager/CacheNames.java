@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /**
  * Derives cache names: from content for buffers, from origin for local files (absolute path, size,
@@ -36,6 +35,11 @@ final class CacheNames {
   }
 
   static String temp() {
-    return "temp-" + UUID.randomUUID().toString().replace("-", "");
+    // A random half drawn once per process and a counter: unique as a random UUID each would be,
+    // without a secure random draw per name (a graph run names one temp per call).
+    return "temp-" + TEMP_PREFIX + HexFormat.of().toHexDigits(TEMP_COUNTER.incrementAndGet());
   }
+
+  private static final String TEMP_PREFIX = HexFormat.of().toHexDigits(new java.security.SecureRandom().nextLong());
+  private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
 }

@@ -98,6 +98,9 @@ final class ClusterGet {
   /** The fewest calls kept submitted while more are ready, whatever the manager's window. */
   private static final int MIN_WINDOW = 16;
   private final Map<Fn, ByteString> described = new IdentityHashMap<>();
+  /** Entries' values and function names, filled in as first needed. */
+  private final Object[] values;
+  private final String[] functionName;
   private final BlockingQueue<CommandTask> finished = new LinkedBlockingQueue<>();
   private final Map<Long, int[]> entryOfTask = new HashMap<>();
   private final DeclaredFile[] file;
@@ -142,6 +145,8 @@ final class ClusterGet {
     }
     int n = dsk.size();
     depth = new int[n];
+    values = new Object[n];
+    functionName = new String[n];
     size = new long[n];
     file = new DeclaredFile[n];
     ownFile = new boolean[n];
@@ -176,7 +181,8 @@ final class ClusterGet {
         }
       }
       for (int id : order) {
-        if (plan.value(id) instanceof Task || plan.value(id) instanceof List) {
+        Object v = value(id);
+        if (v instanceof Task || v instanceof List) {
           calls++;
         }
       }
@@ -198,6 +204,7 @@ final class ClusterGet {
           throw failure(ids[0], t);
         }
         List<CallResult> results = t.callResults();
+        List<DeclaredFile> cameInline = new ArrayList<>(ids.length);
         for (int i = 0; i < ids.length; i++) {
           int id = ids[i];
           CallResult c = results.isEmpty() ? null : results.get(i);
@@ -209,10 +216,17 @@ final class ClusterGet {
           size[id] = inline[id] != null ? inline[id].length : t.outputSize(file[id]);
           if (inline[id] != null) {
             // The result came back in the completion and is on no worker: its file is not needed.
-            manager.undeclare(file[id]);
-            created.remove(file[id]);
+            // (Dropped below, in one turn of the manager's loop for the whole task; until then it
+            // stays in created, so that a failure further in the batch still undeclares it.)
+            cameInline.add(file[id]);
             file[id] = null;
           }
+        }
+        if (!cameInline.isEmpty()) {
+          manager.dropInlineResults(cameInline);
+          cameInline.forEach(created::remove);
+        }
+        for (int id : ids) {
           done(id);
         }
         options.progress().ifPresent(p -> p.update(callsDone, calls));
@@ -272,7 +286,7 @@ final class ClusterGet {
     todo.push(first);
     while (!todo.isEmpty()) {
       int id = todo.pop();
-      Object v = plan.value(id);
+      Object v = value(id);
       int target = plan.idOf(v);
       if (target >= 0 && target != id) {
         file[id] = file[target];
@@ -353,8 +367,24 @@ final class ClusterGet {
     }
   }
 
+  /** The name of an entry's function ("list" for a list), worked out once per entry. */
   private String functionOf(int id) {
-    return plan.value(id) instanceof Task t ? t.fn().functionName() : "list";
+    String f = functionName[id];
+    if (f == null) {
+      f = value(id) instanceof Task t ? t.fn().functionName() : "list";
+      functionName[id] = f;
+    }
+    return f;
+  }
+
+  /** An entry's value in the graph, looked up once per entry (a lookup hashes the key). */
+  private Object value(int id) {
+    Object v = values[id];
+    if (v == null) {
+      v = plan.value(id);
+      values[id] = v;
+    }
+    return v;
   }
 
   /** Submits one call, or a batch of calls of one function, as one task. */
@@ -383,12 +413,12 @@ final class ClusterGet {
     for (int k = 0; k < group.size(); k++) {
       int id = group.get(k).id();
       ids[k] = id;
-      Object value = plan.value(id);
+      Object value = value(id);
       Task t = value instanceof Task task ? task
           : Task.ofFunction(Builtins.find("identity").orElseThrow(), List.of(value));
       CallTask encoded = encodeTask(id, t, inputs);
       DeclaredFile out = options.lazyTransfers()
-          ? manager.declareTemp()
+          ? manager.declareCallResult()
           : manager.declareFile(resultsDirectory().resolve("r" + id), CacheLevel.WORKFLOW);
       file[id] = out;
       ownFile[id] = true;

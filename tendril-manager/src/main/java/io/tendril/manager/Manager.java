@@ -360,6 +360,30 @@ public final class Manager implements AutoCloseable, Scheduler {
     return register(new DeclaredFile(DeclaredFile.Kind.TEMP, CacheNames.temp(), CacheLevel.WORKFLOW, null, null, -1, null, null, null), null);
   }
 
+  /**
+   * Declares the temp of a graph call's result without a turn of the loop: the task that makes it
+   * enters it in the file table when submitted. Unlogged, as a graph run declares one per call and
+   * most come back inline and are dropped with {@link #dropInlineResults}.
+   */
+  DeclaredFile declareCallResult() {
+    requireOpen();
+    DeclaredFile f = new DeclaredFile(DeclaredFile.Kind.TEMP, CacheNames.temp(), CacheLevel.WORKFLOW, null, null, -1,
+        null, null, null);
+    declared.add(f.cacheName());
+    return f;
+  }
+
+  /**
+   * Forgets the temps of call results that came back inline, so were made on no worker: one turn of
+   * the loop for a whole batch, rather than an {@link #undeclare} each.
+   */
+  void dropInlineResults(java.util.List<DeclaredFile> files) {
+    for (DeclaredFile f : files) {
+      declared.remove(f.cacheName());
+    }
+    loop.post(() -> core.dropUnmade(files));
+  }
+
   /** Declares a file made on the worker by running a command; {@code name} is the output it leaves in its sandbox. */
   public DeclaredFile declareMiniTask(CommandTask task, String name) {
     if (!Protocol.isSafeSandboxName(name)) {

@@ -140,6 +140,25 @@ final class ManagerCore {
   }
 
   /**
+   * Forgets temps that were never made (call results that came back inline): entries with no
+   * replica are removed; one that has replicas after all (a recovery stored it) is undeclared.
+   */
+  void dropUnmade(List<DeclaredFile> unmade) {
+    for (DeclaredFile d : unmade) {
+      FileEntry f = files.get(d.cacheName());
+      if (f == null) {
+        continue;
+      }
+      if (!f.replicas.isEmpty()) {
+        undeclare(d);
+      } else {
+        files.remove(d.cacheName());
+        replicator.forget(f);
+      }
+    }
+  }
+
+  /**
    * Deletes a temp from the workers that hold it but keeps its entry and producer, so that it can
    * be made again should a recovery need it (a lost result whose producer reads it). A file
    * without a producer is undeclared.

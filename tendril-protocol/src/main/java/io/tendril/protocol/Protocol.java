@@ -1,6 +1,5 @@
 package io.tendril.protocol;
 
-import java.util.regex.Pattern;
 
 /**
  * Constants both sides of the wire agree on: the protocol version, chunk and message sizes, and
@@ -30,8 +29,6 @@ public final class Protocol {
   /** The name under which the manager's TransferService is reported as a transfer source. */
   public static final String MANAGER_SOURCE = "manager";
 
-  private static final Pattern CACHE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-
   /**
    * Whether a string may be a cache name: letters, digits, '.', '_' and '-', starting with a
    * letter or digit, at most 200 characters. Cache names are file names in worker caches, so
@@ -41,7 +38,18 @@ public final class Protocol {
    * @return true if valid
    */
   public static boolean isValidCacheName(String name) {
-    return name != null && CACHE_NAME.matcher(name).matches();
+    // [A-Za-z0-9][A-Za-z0-9._-]{0,199}, scanned without a matcher: workers check every name of every task.
+    if (name == null || name.isEmpty() || name.length() > 200) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -56,11 +64,19 @@ public final class Protocol {
         || name.indexOf('\\') >= 0) {
       return false;
     }
-    for (String segment : name.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals("..") || segment.equals(".")) {
+    int start = 0;
+    while (true) {
+      int end = name.indexOf('/', start);
+      int stop = end < 0 ? name.length() : end;
+      int len = stop - start;
+      if (len == 0 || (len == 1 && name.charAt(start) == '.')
+          || (len == 2 && name.charAt(start) == '.' && name.charAt(start + 1) == '.')) {
         return false;
       }
+      if (end < 0) {
+        return true;
+      }
+      start = end + 1;
     }
-    return true;
   }
 }

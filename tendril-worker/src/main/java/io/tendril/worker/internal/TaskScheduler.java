@@ -236,11 +236,15 @@ final class TaskScheduler {
       return "a function call must not also have a command";
     }
     if (call.getBatchCount() > 0) {
+      java.util.Set<String> outputs = new java.util.HashSet<>();
+      for (io.tendril.protocol.wire.OutputSpec o : t.getOutputsList()) {
+        outputs.add(o.getSandboxName());
+      }
       for (io.tendril.protocol.wire.BatchedCall b : call.getBatchList()) {
         if (!Protocol.isSafeSandboxName(b.getResultName())) {
           return "a batched call's result name '" + b.getResultName() + "' is not a safe sandbox name";
         }
-        if (t.getOutputsList().stream().noneMatch(o -> o.getSandboxName().equals(b.getResultName()))) {
+        if (!outputs.contains(b.getResultName())) {
           return "a batched call's result '" + b.getResultName() + "' is not one of the task's outputs";
         }
         if (!b.hasTask()) {

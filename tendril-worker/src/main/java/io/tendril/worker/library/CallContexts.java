@@ -1,6 +1,11 @@
 package io.tendril.worker.library;
 
+import com.google.protobuf.ByteString;
+import io.tendril.protocol.codec.CodecException;
 import io.tendril.protocol.codec.FunctionCache;
+import io.tendril.protocol.codec.FunctionDescriptor;
+import io.tendril.protocol.codec.FunctionDescriptors;
+import io.tendril.protocol.codec.ResolvedFunction;
 import io.tendril.protocol.codec.ValueCodec;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +27,39 @@ final class CallContexts {
    * @param codec decodes arguments and encodes results
    * @param functions resolves functions, decoding their captured values with {@code codec}
    */
-  record Context(ValueCodec codec, FunctionCache functions) {}
+  record Context(ValueCodec codec, FunctionCache functions, ConcurrentHashMap<ByteString, Function> byWire) {
+    Context(ValueCodec codec, FunctionCache functions) {
+      this(codec, functions, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * The function of an encoded descriptor, decoded and resolved once per distinct encoding: the
+     * calls of one function carry the same bytes, and decoding a descriptor costs more than a
+     * small call. Emptied when it reaches {@link #MAX_FUNCTIONS}.
+     *
+     * @throws CodecException if the descriptor cannot be decoded
+     * @throws IllegalArgumentException if it cannot be resolved
+     */
+    Function function(ByteString wire) {
+      Function f = byWire.get(wire);
+      if (f != null) {
+        return f;
+      }
+      FunctionDescriptor d = FunctionDescriptors.decode(wire.toByteArray());
+      f = new Function(d, functions.resolve(d));
+      if (byWire.size() >= MAX_FUNCTIONS) {
+        byWire.clear();
+      }
+      byWire.put(wire, f);
+      return f;
+    }
+  }
+
+  /** A decoded descriptor and the function it resolved to. */
+  record Function(FunctionDescriptor descriptor, ResolvedFunction resolved) {}
+
+  /** The most encoded descriptors kept resolved per context. */
+  static final int MAX_FUNCTIONS = 4096;
 
   private final ClassLoader loader;
   private final ConcurrentHashMap<List<String>, Context> contexts = new ConcurrentHashMap<>();

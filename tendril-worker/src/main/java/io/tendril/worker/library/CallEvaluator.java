@@ -57,20 +57,23 @@ final class CallEvaluator {
    * @throws FunctionThrew if the function, or a nested task's function, threw
    */
   Object evaluate(CallTask task) throws CallError, FunctionThrew {
-    FunctionDescriptor d;
+    CallContexts.Function fn;
     try {
-      d = FunctionDescriptors.decode(task.getFunction().toByteArray());
+      fn = context.function(task.getFunction());
     } catch (CodecException | IllegalArgumentException e) {
-      throw new CallError("the function of the call cannot be decoded: " + e.getMessage());
-    }
-    String name = d.name();
-    ResolvedFunction f;
-    try {
-      f = context.functions().resolve(d);
-    } catch (CodecException | IllegalArgumentException e) {
+      // Decoding or resolving rejected it: say which.
+      FunctionDescriptor decoded;
+      try {
+        decoded = FunctionDescriptors.decode(task.getFunction().toByteArray());
+      } catch (CodecException | IllegalArgumentException e2) {
+        throw new CallError("the function of the call cannot be decoded: " + e2.getMessage());
+      }
       String m = String.valueOf(e.getMessage());
-      throw new CallError(m.contains(name) ? m : "function " + name + " cannot be resolved: " + m);
+      throw new CallError(m.contains(decoded.name()) ? m : "function " + decoded.name() + " cannot be resolved: " + m);
     }
+    FunctionDescriptor d = fn.descriptor();
+    String name = d.name();
+    ResolvedFunction f = fn.resolved();
     int given = task.getArgsCount();
     if (d.arity() != FunctionDescriptor.VARARGS && d.arity() != given) {
       throw new CallError("function " + name + " takes " + d.arity() + (d.arity() == 1 ? " argument" : " arguments")

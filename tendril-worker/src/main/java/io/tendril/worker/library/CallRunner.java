@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.tendril.protocol.codec.CodecException;
 import io.tendril.protocol.wire.LibraryOutcome;
 import io.tendril.protocol.wire.LibraryReply;
+import io.tendril.protocol.wire.CallTask;
 import io.tendril.protocol.wire.LibraryRequest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -63,15 +64,33 @@ final class CallRunner {
     long cpuStart = cpuNow();
     long allocatedStart = allocatedNow();
     LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId());
+    Path sandbox;
+    CallContexts.Context context;
     try {
-      Path sandbox = sandboxOf(request);
-      CallContexts.Context context = contexts.of(request.getAllowedPackagesList());
-      Object result = new CallEvaluator(context, sandbox).evaluate(request.getTask());
-      byte[] encoded = encode(context, request, result);
-      if (encoded.length <= request.getInlineLimit()) {
+      sandbox = sandboxOf(request);
+      context = contexts.of(request.getAllowedPackagesList());
+    } catch (CallError e) {
+      reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR).setError(e.getMessage());
+      return measured(reply, wallStart, cpuStart, allocatedStart);
+    }
+    runOne(reply, request.getTask(), request.getResultName(), sandbox, request.getSandboxAbsent(),
+        request.getInlineLimit(), context);
+    return measured(reply, wallStart, cpuStart, allocatedStart);
+  }
+
+  /**
+   * Runs one call into its reply: the outcome, the result inline or written to {@code
+   * sandbox/resultName}, or what went wrong. Never throws.
+   */
+  private static void runOne(LibraryReply.Builder reply, CallTask task, String resultName, Path sandbox,
+      boolean sandboxAbsent, long inlineLimit, CallContexts.Context context) {
+    try {
+      Object result = new CallEvaluator(context, sandbox).evaluate(task);
+      byte[] encoded = encode(context, task, result);
+      if (encoded.length <= inlineLimit) {
         reply.setInlineResult(ByteString.copyFrom(encoded)).setHasInlineResult(true);
       } else {
-        write(sandbox, request, encoded);
+        write(sandbox, sandboxAbsent, task, resultName, encoded);
       }
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS).setResultSize(encoded.length);
     } catch (CallError e) {
@@ -82,9 +101,8 @@ final class CallRunner {
     } catch (RuntimeException | Error e) {
       // A fault of the library's own code: report it on this call rather than leave the call hanging.
       reply.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR)
-          .setError("the library failed running function " + CallEvaluator.nameOf(request.getTask()) + ": " + e);
+          .setError("the library failed running function " + CallEvaluator.nameOf(task) + ": " + e);
     }
-    return measured(reply, wallStart, cpuStart, allocatedStart);
   }
 
   /** Sets what was measured of a call (or a batch): times, the thread's allocation, the process's memory. */
@@ -94,8 +112,10 @@ final class CallRunner {
   }
 
   /**
-   * Runs the calls of a batch one after the other, each as a request of its own in the batch's
-   * sandbox, and answers with one reply per call; the batch itself succeeds.
+   * Runs the calls of a batch one after the other in the batch's sandbox, and answers with one
+   * reply per call (its outcome, result and wall time; CPU time, allocation and memory are measured
+   * once, for the batch); the batch itself succeeds. The sandbox and the codec are settled once for
+   * the whole batch.
    */
   private LibraryReply runBatch(LibraryRequest request) {
     long wallStart = System.nanoTime();
@@ -103,9 +123,30 @@ final class CallRunner {
     long allocatedStart = allocatedNow();
     LibraryReply.Builder reply = LibraryReply.newBuilder().setCallId(request.getCallId())
         .setOutcome(LibraryOutcome.LIBRARY_OUTCOME_SUCCESS);
-    LibraryRequest.Builder one = request.toBuilder().clearBatch().clearCallId();
+    Path sandbox = null;
+    CallContexts.Context context = null;
+    String problem = null;
+    try {
+      sandbox = sandboxOf(request);
+      context = contexts.of(request.getAllowedPackagesList());
+    } catch (CallError e) {
+      problem = e.getMessage();
+    }
+    boolean absent = request.getSandboxAbsent();
+    long limit = request.getInlineLimit();
+    long callStart = wallStart;
     for (io.tendril.protocol.wire.BatchedCall c : request.getBatchList()) {
-      reply.addBatch(run(one.setTask(c.getTask()).setResultName(c.getResultName()).build()));
+      LibraryReply.Builder one = LibraryReply.newBuilder();
+      if (problem != null) {
+        one.setOutcome(LibraryOutcome.LIBRARY_OUTCOME_ERROR).setError(problem);
+      } else {
+        runOne(one, c.getTask(), c.getResultName(), sandbox, absent, limit, context);
+        // A result written to the sandbox made it: the calls after it find it there.
+        absent = absent && !(one.getOutcome() == LibraryOutcome.LIBRARY_OUTCOME_SUCCESS && !one.getHasInlineResult());
+      }
+      long now = System.nanoTime();
+      reply.addBatch(one.setWallTimeNs(now - callStart));
+      callStart = now;
     }
     return measured(reply, wallStart, cpuStart, allocatedStart);
   }
@@ -122,25 +163,26 @@ final class CallRunner {
     }
   }
 
-  private static byte[] encode(CallContexts.Context context, LibraryRequest request, Object result)
+  private static byte[] encode(CallContexts.Context context, CallTask task, Object result)
       throws CallError {
     try {
       return context.codec().encode(result);
     } catch (CodecException e) {
-      throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())
+      throw new CallError("the result of function " + CallEvaluator.nameOf(task)
           + " cannot be encoded: " + e.getMessage());
     }
   }
 
-  private static void write(Path sandbox, LibraryRequest request, byte[] encoded) throws CallError {
+  private static void write(Path sandbox, boolean sandboxAbsent, CallTask task, String resultName, byte[] encoded)
+      throws CallError {
     try {
-      if (request.getSandboxAbsent()) {
+      if (sandboxAbsent) {
         SandboxFiles.create(sandbox);
       }
-      SandboxFiles.write(sandbox, request.getResultName(), encoded);
+      SandboxFiles.write(sandbox, resultName, encoded);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CallError("the result of function " + CallEvaluator.nameOf(request.getTask())
-          + " cannot be written to '" + request.getResultName() + "': " + CallEvaluator.describe(e));
+      throw new CallError("the result of function " + CallEvaluator.nameOf(task)
+          + " cannot be written to '" + resultName + "': " + CallEvaluator.describe(e));
     }
   }
 
