@@ -69,8 +69,16 @@ final class CommandProcess {
   private final Duration wallTime;
   private final ResourceMonitor.Settings monitoring;
   private final Path outputFile;
-  /** The program and arguments to start instead of {@link #argv}, which stays the fallback; or null. */
-  private volatile List<String> direct;
+  /**
+   * What to start instead of {@link #argv}, which stays the fallback, and the {@code PWD} to give it.
+   *
+   * @param program the program's path and its arguments
+   * @param physicalDirectory the working directory's physical path
+   */
+  private record Direct(List<String> program, Path physicalDirectory) {}
+
+  /** Set by {@link #startDirectly}, or null to start {@link #argv}. */
+  private volatile Direct direct;
   private boolean killed;
   private volatile boolean started;
   private ProcessTree tree;
@@ -119,11 +127,8 @@ final class CommandProcess {
    * all. Called before {@link #run()}; see {@link PlainCommand}.
    */
   void startDirectly(List<String> program, Path physicalDirectory) {
-    this.direct = List.copyOf(program);
-    this.physicalDirectory = physicalDirectory;
+    this.direct = new Direct(List.copyOf(program), physicalDirectory);
   }
-
-  private volatile Path physicalDirectory;
 
   /**
    * Runs the command and waits for it (and its tree) to end.
@@ -142,10 +147,10 @@ final class CommandProcess {
     }
     pb.environment().clear();
     pb.environment().putAll(environment);
-    List<String> program = direct;
+    Direct program = direct;
     if (program != null) {
-      pb.command(program);
-      pb.environment().put("PWD", physicalDirectory.toString());
+      pb.command(program.program());
+      pb.environment().put("PWD", program.physicalDirectory().toString());
     }
     long start = System.nanoTime();
     Process p;
