@@ -29,7 +29,9 @@ public final class CommandTaskBench {
         BenchWorkers workers = new BenchWorkers()) {
       for (int i = 0; i < workerCount; i++) {
         workers.start(jar, m, run, "bench-" + i,
-            List.of("-Xmx512m", "-XX:+UseSerialGC", System.getProperty("bench.worker.flag", "-Dunused=1")),
+            // The flags tendril run gives its local workers (LocalWorkers).
+            List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                System.getProperty("bench.worker.flag", "-Dunused=1")),
             "--cores", "1", "--memory", "1000", "--disk", "10000");
       }
       workers.awaitJoined(m);

@@ -140,8 +140,11 @@ final class LocalWorkers implements AutoCloseable {
     long diskMb = Math.max(1024, workspace.toFile().getUsableSpace() / (1024 * 1024) / share);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    if (Runtime.version().feature() >= 22) {
+      cmd.add("--enable-native-access=ALL-UNNAMED"); // the worker spawns commands through the foreign-function API
+    }
     if (Runtime.version().feature() >= 24) {
-      cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "127.0.0.1:" + port,
         "--cores", String.valueOf(cores), "--memory", String.valueOf(memoryMb),

@@ -42,6 +42,8 @@ import java.util.UUID;
  *       <td>{@link #DEFAULT_IDLE_TIMEOUT}</td></tr>
  *   <tr><td>{@code --connect-timeout SECONDS}</td><td>{@link Builder#connectTimeout(Duration)}</td>
  *       <td>{@link #DEFAULT_CONNECT_TIMEOUT}</td></tr>
+ *   <tr><td>{@code --no-direct-spawn}</td><td>{@link Builder#directSpawn(boolean)} false</td>
+ *       <td>commands are spawned directly where the JDK and platform allow</td></tr>
  *   <tr><td>{@code --id ID}</td><td>{@link Builder#workerId(String)}</td><td>{@code w-} and 8 random hex digits</td></tr>
  *   <tr><td>{@code --password FILE}</td><td>{@link Builder#password(Path)}</td><td>none</td></tr>
  *   <tr><td>{@code --ssl --ssl-fingerprint SHA256}</td><td>{@link Builder#tls(ServerTrust)} with
@@ -99,6 +101,7 @@ public final class WorkerOptions {
   private final Long libraryHeapMb;
   private final Duration monitorInterval;
   private final long diskFloorMb;
+  private final boolean directSpawn;
   private final DiskSpace diskSpace;
   private final String workerId;
   private final SharedSecret password;
@@ -122,6 +125,7 @@ public final class WorkerOptions {
     libraryHeapMb = b.libraryHeapMb;
     monitorInterval = b.monitorInterval;
     diskFloorMb = b.diskFloorMb;
+    directSpawn = b.directSpawn;
     diskSpace = b.diskSpace;
     password = b.password;
     tls = b.tls;
@@ -307,6 +311,19 @@ public final class WorkerOptions {
   }
 
   /**
+   * Whether the worker spawns commands directly, with the C library's {@code posix_spawn}: one
+   * exec each and no copy of the worker, where the JVM's own launch execs a helper first; the
+   * worker then reaps them itself and reads each one's CPU time and largest resident set. It
+   * needs JDK 22 or later on Linux (x86-64 or AArch64, glibc); elsewhere, or when turned off, the
+   * JVM starts them.
+   *
+   * @return true unless turned off
+   */
+  public boolean directSpawn() {
+    return directSpawn;
+  }
+
+  /**
    * How the worker reads the usable space of its workspace.
    *
    * @return the probe; {@link DiskSpace#fileSystem()} unless one was given
@@ -363,6 +380,7 @@ public final class WorkerOptions {
         + ", libraryHeapMb=" + (libraryHeapMb == null ? "memory" : libraryHeapMb)
         + ", monitorInterval=" + monitorInterval
         + ", diskFloorMb=" + diskFloorMb
+        + ", directSpawn=" + directSpawn
         + ", password=" + (password == null ? "none" : "set")
         + ", tls=" + (tls == null ? "off" : tls) + "]";
   }
@@ -386,6 +404,7 @@ public final class WorkerOptions {
     private Long libraryHeapMb;
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
     private long diskFloorMb = DEFAULT_DISK_FLOOR_MB;
+    private boolean directSpawn = true;
     private DiskSpace diskSpace = DiskSpace.fileSystem();
     private String workerId;
     private SharedSecret password;
@@ -618,6 +637,17 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("diskFloorMb must be 0 or more, got " + mb);
       }
       diskFloorMb = mb;
+      return this;
+    }
+
+    /**
+     * Sets whether commands are spawned directly ({@link WorkerOptions#directSpawn()}).
+     *
+     * @param use false to have the JVM start every command
+     * @return this builder
+     */
+    public Builder directSpawn(boolean use) {
+      directSpawn = use;
       return this;
     }
 

@@ -40,6 +40,26 @@ class TaskRunTest extends WorkerTestSupport {
   }
 
   @Test
+  void aWorkerThatLeavesSpawningToTheJvmRunsCommandsAlike() throws Exception {
+    for (boolean direct : new boolean[] {true, false}) {
+      String id = direct ? "direct" : "jvm";
+      Worker w = startWorker(id, b -> b.directSpawn(direct));
+      FakeManager.Connection c = manager.awaitConnection(id);
+      awaitConnected(w);
+      c.send(task(1, "echo \"$GREETING\" from \"$(pwd)\"; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done")
+          .putEnv("GREETING", "hi").build());
+      c.send(task(2, "/bin/echo plain words").build());
+      c.send(task(3, "kill -9 $$").build());
+      TaskFinished f = c.awaitFinished(1);
+      assertThat(f.getResult()).as(id).isEqualTo(TaskResult.TASK_RESULT_SUCCESS);
+      assertThat(text(f.getStdout())).isEqualTo("hi from " + w.workspace().toRealPath().resolve("sandbox/t1") + "\n");
+      assertThat(f.getMeasured().getCpuTimeMs()).as("%s: CPU time of a busy loop", id).isPositive();
+      assertThat(text(c.awaitFinished(2).getStdout())).isEqualTo("plain words\n");
+      assertThat(c.awaitFinished(3).getExitCode()).as(id).isEqualTo(137);
+    }
+  }
+
+  @Test
   void outputBeyondTheLimitIsDroppedAndFlaggedWithoutBlockingTheCommand() throws Exception {
     FakeManager.Connection c = connectWorker("chatty");
     c.send(task(1, "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo done >&2").setStdoutLimit(1000).build());

@@ -30,6 +30,9 @@ class WorkerOptionsTest {
     assertThat(o.monitorInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(o.diskFloorMb()).isEqualTo(WorkerOptions.DEFAULT_DISK_FLOOR_MB).isEqualTo(64);
     assertThat(o.diskSpace()).isNotNull();
+    assertThat(o.directSpawn()).isTrue();
+    assertThat(WorkerOptions.builder("h", 1).directSpawn(false).build().directSpawn()).isFalse();
+    assertThat(WorkerOptions.builder("h", 1).directSpawn(false).build().toString()).contains("directSpawn=false");
     assertThat(o.workerId()).matches("w-[0-9a-f]{8}");
     assertThat(WorkerOptions.builder("h", 1).build().workerId()).isNotEqualTo(o.workerId());
   }

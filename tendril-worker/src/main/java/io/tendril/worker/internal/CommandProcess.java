@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * its allocation, and a kill of the whole process tree on request, on the wall-time limit, on an
  * exceeded allocation, and of any process left over after the command exits.
  *
- * <p>Output goes either to a file given by the caller (the command writes it directly, no thread
+ * <p>A command whose output goes to a file is started by a {@link ProcessLauncher} (spawned
+ * directly when the platform allows: one exec instead of the JVM's two, and the command's CPU time
+ * read when it is reaped). Output goes either to a file given by the caller (the command writes it directly, no thread
  * of ours reads it while it runs; the first bytes are read back afterwards and the file deleted)
  * or, without such a file, through a pipe drained by an {@link OutputCapture}. Tasks use a file:
  * it costs no thread per task and no process can block on a full pipe.
@@ -69,6 +72,7 @@ final class CommandProcess {
   private final Duration wallTime;
   private final ResourceMonitor.Settings monitoring;
   private final Path outputFile;
+  private final ProcessLauncher launcher;
   /**
    * What to start instead of {@link #argv}, which stays the fallback, and the {@code PWD} to give it.
    *
@@ -111,6 +115,25 @@ final class CommandProcess {
    */
   CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
       Duration wallTime, ResourceMonitor.Settings monitoring, Path outputFile) {
+    this(argv, directory, environment, outputLimit, wallTime, monitoring, outputFile, ProcessLauncher.JVM);
+  }
+
+  /**
+   * Prepares a command whose output goes to a file and which the given launcher starts; nothing
+   * runs until {@link #run()}.
+   *
+   * @param argv the program and its arguments
+   * @param directory the working directory
+   * @param environment the whole environment of the process
+   * @param outputLimit bytes of output to keep
+   * @param wallTime the wall-time limit, or null for none
+   * @param monitoring how the command is measured and what is enforced
+   * @param outputFile where the output is written (replaced, and deleted after the run)
+   * @param launcher what starts it (used when {@code outputFile} is given)
+   */
+  CommandProcess(List<String> argv, Path directory, Map<String, String> environment, int outputLimit,
+      Duration wallTime, ResourceMonitor.Settings monitoring, Path outputFile, ProcessLauncher launcher) {
+    this.launcher = launcher;
     this.outputFile = outputFile;
     this.argv = List.copyOf(argv);
     this.directory = directory;
@@ -138,43 +161,28 @@ final class CommandProcess {
    * @throws InterruptedException if interrupted; the tree is killed first
    */
   Outcome run() throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(directory.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    if (outputFile != null) {
-      pb.redirectOutput(outputFile.toFile());
-    }
-    pb.environment().clear();
-    pb.environment().putAll(environment);
     Direct program = direct;
-    if (program != null) {
-      pb.command(program.program());
-      pb.environment().put("PWD", program.physicalDirectory().toString());
-    }
     long start = System.nanoTime();
-    Process p;
+    Child p;
     ProcessTree t;
+    InputStream pipe = null;
     synchronized (this) {
       if (killed) {
         return new Outcome(End.KILLED, -1, new byte[0], false, ResourceMonitor.Usage.NONE, null);
       }
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        if (program == null) {
-          throw e;
-        }
-        p = pb.command(argv).start(); // not executable by the kernel itself: the shell decides
+      if (outputFile == null) {
+        Process jvm = startWithPipe(program);
+        pipe = jvm.getInputStream();
+        p = Child.of(jvm);
+      } else {
+        p = startToFile(program);
       }
       started = true;
-      t = new ProcessTree(p.toHandle());
+      t = new ProcessTree(p.handle().orElse(null));
       tree = t;
     }
     ResourceMonitor monitor = new ResourceMonitor(t, monitoring);
-    OutputCapture output = outputFile == null
-        ? new OutputCapture(p.getInputStream(), outputLimit, "tendril-output-" + p.pid())
-        : null;
+    OutputCapture output = pipe == null ? null : new OutputCapture(pipe, outputLimit, "tendril-output-" + p.pid());
     boolean overTime = false;
     ResourceMonitor.Exhaustion exhausted = null;
     long wallNanos = wallTime == null ? Long.MAX_VALUE : wallTime.toNanos();
@@ -182,26 +190,27 @@ final class CommandProcess {
       while (true) {
         long elapsed = System.nanoTime() - start;
         long wait = Math.min(monitor.nextSampleNanos(), wallNanos) - elapsed;
-        if (wait > 0 ? p.waitFor(wait, TimeUnit.NANOSECONDS) : !p.isAlive()) {
+        if (wait > 0 ? p.waitFor(wait) : !p.isAlive()) {
           break;
         }
         elapsed = System.nanoTime() - start;
         if (elapsed >= wallNanos) {
           overTime = true;
           t.kill();
-          p.waitFor(5, TimeUnit.SECONDS);
+          p.waitFor(TimeUnit.SECONDS.toNanos(5));
           break;
         }
         if (elapsed >= monitor.nextSampleNanos()) {
           exhausted = monitor.sample(elapsed);
           if (exhausted != null) {
             t.kill(Duration.ZERO);
-            p.waitFor(5, TimeUnit.SECONDS);
+            p.waitFor(TimeUnit.SECONDS.toNanos(5));
             break;
           }
         }
       }
       long wall = (System.nanoTime() - start) / 1_000_000;
+      monitor.reaped(p.cpuMillis());
       ResourceMonitor.Exhaustion left = monitor.finish(System.nanoTime() - start);
       if (exhausted == null && !overTime) {
         exhausted = left;
@@ -241,6 +250,40 @@ final class CommandProcess {
         Files.deleteIfExists(outputFile);
       }
     }
+  }
+
+  /** Starts the command through a pipe for its output (no output file): always by the JVM. */
+  private Process startWithPipe(Direct program) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(argv)
+        .directory(directory.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    if (program != null) {
+      pb.command(program.program());
+      pb.environment().put("PWD", program.physicalDirectory().toString());
+      try {
+        return pb.start();
+      } catch (IOException e) {
+        pb.command(argv).environment().remove("PWD"); // not executable by the kernel itself: the shell decides
+      }
+    }
+    return pb.start();
+  }
+
+  /** Starts the command with its output into {@link #outputFile}, through the launcher. */
+  private Child startToFile(Direct program) throws IOException, InterruptedException {
+    if (program != null) {
+      Map<String, String> env = new HashMap<>(environment);
+      env.put("PWD", program.physicalDirectory().toString());
+      try {
+        return launcher.start(program.program(), directory, env, outputFile);
+      } catch (IOException e) {
+        // Not executable by the kernel itself (a script without #!, say): the shell decides.
+      }
+    }
+    return launcher.start(argv, directory, environment, outputFile);
   }
 
   /** The first {@code limit} bytes of a file. */

@@ -101,9 +101,16 @@ final class ProcessTree {
   private final Map<ProcessHandle, Member> members = new LinkedHashMap<>();
   private long round;
 
-  /** Watches the tree below a started process. */
+  /**
+   * Watches the tree below a started process.
+   *
+   * @param root the process, or null when it was gone before it could be watched (the tree is then
+   *     empty: what it started before it went is no longer known to be below it)
+   */
   ProcessTree(ProcessHandle root) {
-    members.put(root, new Member(root));
+    if (root != null) {
+      members.put(root, new Member(root));
+    }
   }
 
   /**

@@ -193,6 +193,15 @@ final class ResourceMonitor {
    * @param wallMillis the command's wall time
    * @return the figures
    */
+  /**
+   * Takes the CPU time measured when the command was reaped (it and the descendants it reaped),
+   * which samples of a short command miss; -1 when unknown. (Its largest resident set is not taken
+   * from the same report: after a vfork-style spawn that counts the spawner's own memory.)
+   */
+  void reaped(long cpuMillis) {
+    this.cpuMillis = Math.max(this.cpuMillis, cpuMillis);
+  }
+
   Usage usage(long wallMillis) {
     long avg = wallMillis > 0 ? cpuMillis * 1000 / wallMillis : 0;
     return new Usage(wallMillis, cpuMillis, peakRss, peakDisk, avg, Math.max(peakCoresMilli, 0), maxProcesses,

@@ -62,9 +62,10 @@ final class TaskExecution implements Execution {
    * @param startedAtMs when it was started, for TaskFinished
    * @param monitorInterval the time between samples of its process tree
    * @param disk judges whether a failure is the disk's
+   * @param launcher starts the command
    */
   TaskExecution(RunTask spec, Resources allocation, WorkerCache cache, Path sandboxDir, long startedAtMs,
-      Duration monitorInterval, DiskWatch disk) {
+      Duration monitorInterval, DiskWatch disk, ProcessLauncher launcher) {
     this.spec = spec;
     this.disk = disk;
     this.allocation = allocation;
@@ -78,7 +79,7 @@ final class TaskExecution implements Execution {
     this.environment = TaskEnvironment.build(sandboxDir, allocation, spec.getEnvMap());
     this.process = new CommandProcess(List.of("/bin/sh", "-c", spec.getCommand()), sandboxDir, environment,
         stdoutLimit(spec), wall,
-        new ResourceMonitor.Settings(monitorInterval, List.of(sandboxDir, outputFile), limits), outputFile);
+        new ResourceMonitor.Settings(monitorInterval, List.of(sandboxDir, outputFile), limits), outputFile, launcher);
   }
 
   /** The bytes of output to keep: the task's limit, the default when it gives none, never above the cap. */
@@ -146,7 +147,7 @@ final class TaskExecution implements Execution {
         o = process.run();
       } catch (IOException | RuntimeException e) {
         return done.setResult(TaskResult.TASK_RESULT_WORKER_ERROR).setExitCode(-1)
-            .setMessage("cannot start /bin/sh: " + e.getMessage())
+            .setMessage("cannot run the command: " + e.getMessage())
             .setFinishedAtMs(System.currentTimeMillis());
       }
       done.setExitCode(o.exitCode())

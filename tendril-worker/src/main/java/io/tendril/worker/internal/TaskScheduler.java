@@ -91,17 +91,19 @@ final class TaskScheduler {
   private final Predicate<String> beingFetched;
   private final LibraryPool libraries;
   private final DiskWatch disk;
+  private final ProcessLauncher launcher;
   private final Map<Long, Job> jobs = new LinkedHashMap<>();
   private final Set<Path> sandboxesInUse = new HashSet<>();
   private Resources inUse = Resources.NONE;
 
   /**
    * Creates the scheduler of a worker offering {@code total}, whose commands are sampled every
-   * {@code monitorInterval}.
+   * {@code monitorInterval} and started by {@code launcher}.
    */
   TaskScheduler(Resources total, WorkerCache cache, Path sandboxes, ExecutorService pool,
       Duration monitorInterval, EventLoop loop, Outbox outbox, AtomicLong tasksRun,
-      Predicate<String> beingFetched, LibraryPool libraries, DiskWatch disk) {
+      Predicate<String> beingFetched, LibraryPool libraries, DiskWatch disk, ProcessLauncher launcher) {
+    this.launcher = launcher;
     this.total = total;
     this.cache = cache;
     this.sandboxes = sandboxes;
@@ -356,7 +358,7 @@ final class TaskScheduler {
     Path dir = sandboxFor(j.id());
     Execution x = j.spec.hasCall()
         ? new CallExecution(j.spec, cache, dir, startedAt, libraries, disk)
-        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, monitorInterval, disk);
+        : new TaskExecution(j.spec, j.allocation, cache, dir, startedAt, monitorInterval, disk, launcher);
     j.execution = x;
     inUse = inUse.plus(j.allocation);
     sandboxesInUse.add(dir);

@@ -91,6 +91,7 @@ public final class WorkerEngine {
   private Fetcher fetcher;
   private FetchCoordinator fetches;
   private TaskScheduler tasks;
+  private ProcessLauncher launcher;
   private ControlChannel control;
   private Liveness liveness;
   private volatile DiskWatch disk;
@@ -183,8 +184,9 @@ public final class WorkerEngine {
     fetcher = new Fetcher(cache, sandboxes, timers, options.workerId(), identity != null);
     fetches = new FetchCoordinator(cache, fetcher, pool, loop, outbox, bytesFetched, (n, e) -> tasks.onFetched(n, e),
         disk);
+    launcher = ProcessLauncher.create(options.directSpawn());
     tasks = new TaskScheduler(total, cache, sandboxes, pool, options.monitorInterval(), loop, outbox, tasksRun, fetches::isPending,
-        libraries, disk);
+        libraries, disk, launcher);
     control = new ControlChannel(options.managerHost(), options.managerPort(), options.connectTimeout(), loop, outbox,
         new ControlListener(), options.password().orElse(null), options.tls().orElse(null));
     liveness = new Liveness(options.idleTimeout(), loop, this::sendHeartbeat);
