@@ -8,7 +8,10 @@ A LocalCluster(n_workers=2, threads_per_worker=1) on 127.0.0.1 (processes), Clie
 tuple graphs: 10,000 independent inc tasks with every key requested; 10,000 inc tasks summed in
 chunks of 1,000 (one key requested); a tree reduction of 65,536 leaves. --saturation inf sets
 distributed.scheduler.worker-saturation to inf (dask.distributed's fastest setting for such
-graphs). Each shape runs once untimed, then --runs timed runs. Prints one JSON line per shape.
+graphs). Each shape runs once untimed, then --runs timed runs. Every run names its keys afresh
+(a run number before each key name), as every Tendril run does: the scheduler releases a run's
+keys only after its result has come back, so a run reusing the previous run's names would find
+some of them still in memory and skip their work. Prints one JSON line per shape.
 """
 
 import argparse
@@ -21,21 +24,21 @@ from dask.distributed import Client, LocalCluster
 from dask_local import inc, tree  # the same functions and tree as the local benchmark
 
 
-def independent():
-    dsk = {("inc", i): (inc, i) for i in range(10_000)}
-    keys = [("inc", i) for i in range(10_000)]
+def independent(prefix=""):
+    dsk = {(prefix + "inc", i): (inc, i) for i in range(10_000)}
+    keys = [(prefix + "inc", i) for i in range(10_000)]
     return dsk, keys, 10_000, [i + 1 for i in range(10_000)]
 
 
-def reduce():
+def reduce(prefix=""):
     n, chunk = 10_000, 1_000
-    dsk = {("inc", i): (inc, i) for i in range(n)}
+    dsk = {(prefix + "inc", i): (inc, i) for i in range(n)}
     sums = []
     for j in range(n // chunk):
-        dsk[("sum", j)] = (sum, [("inc", i) for i in range(j * chunk, (j + 1) * chunk)])
-        sums.append(("sum", j))
-    dsk["total"] = (sum, sums)
-    return dsk, "total", n + n // chunk + 1, n * (n + 1) // 2
+        dsk[(prefix + "sum", j)] = (sum, [(prefix + "inc", i) for i in range(j * chunk, (j + 1) * chunk)])
+        sums.append((prefix + "sum", j))
+    dsk[prefix + "total"] = (sum, sums)
+    return dsk, prefix + "total", n + n // chunk + 1, n * (n + 1) // 2
 
 
 SHAPES = {"independent": independent, "reduce": reduce, "tree": tree}
@@ -54,11 +57,12 @@ def main():
         with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                           dashboard_address=None, processes=True) as cluster, Client(cluster) as client:
             for name in a.shapes.split(","):
-                dsk, keys, tasks, expected = SHAPES[name]()
+                dsk, keys, tasks, expected = SHAPES[name](prefix="warm-up-")
                 if client.get(dsk, keys) != expected:
                     raise SystemExit(f"{name}: wrong result")
                 rates = []
-                for _ in range(a.runs):
+                for run in range(a.runs):
+                    dsk, keys, tasks, expected = SHAPES[name](prefix=f"run{run}-")
                     t0 = time.perf_counter()
                     result = client.get(dsk, keys)
                     rates.append(tasks / (time.perf_counter() - t0))

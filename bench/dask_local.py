@@ -52,11 +52,11 @@ def chain(n=100_000):
     return dsk, ("inc", n - 1), n, n
 
 
-def tree(n=65_536):
+def tree(n=65_536, prefix=""):
     dsk = {}
     level = []
     for i in range(n):
-        k = ("inc", i)
+        k = (prefix + "inc", i)
         dsk[k] = (inc, i)
         level.append(k)
     depth = 0
@@ -64,7 +64,7 @@ def tree(n=65_536):
         depth += 1
         nxt = []
         for j in range(len(level) // 2):
-            k = ("add", depth, j)
+            k = (prefix + "add", depth, j)
             dsk[k] = (add, level[2 * j], level[2 * j + 1])
             nxt.append(k)
         level = nxt

@@ -246,10 +246,32 @@ final class CommandProcess {
       t.kill(Duration.ZERO);
       throw e;
     } finally {
+      if (p.isAlive()) {
+        reapLater(p);
+      }
       if (outputFile != null) {
         Files.deleteIfExists(outputFile);
       }
     }
+  }
+
+  /**
+   * Waits for a process left running (killed, but not yet gone, when the run was interrupted or
+   * failed) on a thread of its own, so that one the worker spawned itself is reaped, not left a
+   * zombie.
+   */
+  private static void reapLater(Child p) {
+    Thread.ofPlatform().daemon().name("tendril-reap-" + p.pid()).start(() -> {
+      while (true) {
+        try {
+          if (p.waitFor(TimeUnit.MINUTES.toNanos(1))) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          // Nobody interrupts this thread but a JVM that is ending; keep waiting until then.
+        }
+      }
+    });
   }
 
   /** Starts the command through a pipe for its output (no output file): always by the JVM. */
