@@ -1,6 +1,5 @@
 package io.tendril.worker.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -276,12 +275,7 @@ final class CommandProcess {
 
   /** Starts the command through a pipe for its output (no output file): always by the JVM. */
   private Process startWithPipe(Direct program) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(directory.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().clear();
-    pb.environment().putAll(environment);
+    ProcessBuilder pb = ProcessLauncher.jvmBuilder(argv, directory, environment);
     if (program != null) {
       pb.command(program.program());
       pb.environment().put("PWD", program.physicalDirectory().toString());

@@ -71,13 +71,21 @@ final class ProcessLauncher {
     if (spawner != null) {
       return spawner.spawn(argv, directory, environment, output);
     }
+    return Child.of(jvmBuilder(argv, directory, environment).redirectOutput(output.toFile()).start());
+  }
+
+  /**
+   * A JVM process builder for {@code argv} in {@code directory} with exactly {@code environment},
+   * standard input from /dev/null and standard error merged into standard output (a pipe unless
+   * redirected).
+   */
+  static ProcessBuilder jvmBuilder(List<String> argv, Path directory, Map<String, String> environment) {
     ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(directory.toFile())
         .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(output.toFile());
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(environment);
-    return Child.of(pb.start());
+    return pb;
   }
 }
