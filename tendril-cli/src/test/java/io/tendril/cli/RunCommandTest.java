@@ -149,7 +149,9 @@ class RunCommandTest {
     }
     Run r = tendril("run", dir.resolve("wordcount.makeflow").toString());
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("6 rules: 6 succeeded, 0 failed, 0 skipped").contains("2 workers");
+    assertThat(r.out).contains("6 rules: 6 succeeded, 0 failed, 0 skipped");
+    // Both local workers start; a short run may end before the second has joined (a loaded machine).
+    assertThat(r.out).containsPattern("; [12] workers; ");
     List<String> top = Files.readAllLines(dir.resolve("top.txt"));
     assertThat(top).hasSize(5);
     // The counts of all four parts add up: 4 parts x 2,500 lines x 8 words.
