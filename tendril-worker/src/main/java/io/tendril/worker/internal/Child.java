@@ -37,7 +37,6 @@ interface Child {
    */
   long cpuMillis();
 
-
   /** A process the JVM started. */
   static Child of(Process p) {
     return new Child() {
@@ -70,7 +69,6 @@ interface Child {
       public long cpuMillis() {
         return -1;
       }
-
     };
   }
 }

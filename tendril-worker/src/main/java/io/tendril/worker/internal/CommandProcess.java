@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  * exceeded allocation, and of any process left over after the command exits.
  *
  * <p>A command whose output goes to a file is started by a {@link ProcessLauncher} (spawned
- * directly when the platform allows: one exec instead of the JVM's two, and the command's CPU time
- * read when it is reaped). Output goes either to a file given by the caller (the command writes it directly, no thread
- * of ours reads it while it runs; the first bytes are read back afterwards and the file deleted)
- * or, without such a file, through a pipe drained by an {@link OutputCapture}. Tasks use a file:
- * it costs no thread per task and no process can block on a full pipe.
+ * directly when the platform allows: one exec instead of the JVM's two, and the command's CPU
+ * time read when it is reaped). Output goes either to a file given by the caller (the command
+ * writes it directly, no thread of ours reads it while it runs; the first bytes are read back
+ * afterwards and the file deleted) or, without such a file, through a pipe drained by an {@link
+ * OutputCapture}. Tasks use a file: it costs no thread per task and no process can block on a full
+ * pipe.
  *
  * <p>Blocking; {@link #run()} runs on a pool thread while {@link #kill()} may come from any
  * thread, before, during or after the run. The thread that runs it waits for the process in steps
@@ -170,11 +171,12 @@ final class CommandProcess {
         return new Outcome(End.KILLED, -1, new byte[0], false, ResourceMonitor.Usage.NONE, null);
       }
       if (outputFile == null) {
-        Process jvm = startWithPipe(program);
+        // Output through a pipe: always started by the JVM.
+        Process jvm = start(program, (cmd, env) -> ProcessLauncher.jvmBuilder(cmd, directory, env).start());
         pipe = jvm.getInputStream();
         p = Child.of(jvm);
       } else {
-        p = startToFile(program);
+        p = start(program, (cmd, env) -> launcher.start(cmd, directory, env, outputFile));
       }
       started = true;
       t = new ProcessTree(p.handle().orElse(null));
@@ -273,33 +275,27 @@ final class CommandProcess {
     });
   }
 
-  /** Starts the command through a pipe for its output (no output file): always by the JVM. */
-  private Process startWithPipe(Direct program) throws IOException {
-    ProcessBuilder pb = ProcessLauncher.jvmBuilder(argv, directory, environment);
-    if (program != null) {
-      pb.command(program.program());
-      pb.environment().put("PWD", program.physicalDirectory().toString());
-      try {
-        return pb.start();
-      } catch (IOException e) {
-        pb.command(argv).environment().remove("PWD"); // not executable by the kernel itself: the shell decides
-      }
-    }
-    return pb.start();
+  /** Starts a program with an environment, one way or another. */
+  private interface Starter<T> {
+    T start(List<String> program, Map<String, String> env) throws IOException;
   }
 
-  /** Starts the command with its output into {@link #outputFile}, through the launcher. */
-  private Child startToFile(Direct program) throws IOException, InterruptedException {
+  /**
+   * Starts the plain program set by {@link #startDirectly} with its {@code PWD}, or, without one or
+   * when the kernel will not execute it (a script without {@code #!}, say), {@link #argv}: the
+   * shell decides then.
+   */
+  private <T> T start(Direct program, Starter<T> starter) throws IOException {
     if (program != null) {
       Map<String, String> env = new HashMap<>(environment);
       env.put("PWD", program.physicalDirectory().toString());
       try {
-        return launcher.start(program.program(), directory, env, outputFile);
+        return starter.start(program.program(), env);
       } catch (IOException e) {
-        // Not executable by the kernel itself (a script without #!, say): the shell decides.
+        // Not executable by the kernel itself: the shell runs the command line below.
       }
     }
-    return launcher.start(argv, directory, environment, outputFile);
+    return starter.start(argv, environment);
   }
 
   /** The first {@code limit} bytes of a file. */
