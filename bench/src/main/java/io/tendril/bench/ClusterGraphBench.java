@@ -18,22 +18,38 @@ import java.util.concurrent.TimeUnit;
  * Graphs on the cluster: {@code Manager.get} with W local worker processes of one core each, for
  * the three shapes of the side-by-side benchmark with dask.distributed (bench/dask_distributed.py):
  * 10,000 independent {@code inc} tasks with every key requested; 10,000 {@code inc} tasks summed
- * in chunks of 1,000 (one key requested); a tree reduction of 65,536 leaves. Each shape runs once
- * untimed (the libraries start and the JIT warms), then {@code runs} timed runs. Prints one JSON
- * line per shape with the best and median rates.
+ * in chunks of 1,000 (one key requested); a tree reduction of 65,536 leaves. Each shape first
+ * runs once cold (the libraries start and the JIT begins; its rate is reported apart), then warms
+ * up, untimed, for {@value #DEFAULT_WARM_UP_SECONDS} seconds (the system property {@code
+ * bench.warmUpSeconds}) as a JMH warm-up would, then runs {@code runs} timed runs. Prints one
+ * JSON line per shape with the first run's rate, the best and median of the timed runs and the
+ * rate of each timed run in order.
  *
  * <p>Arguments: workers, the tendril jar, [runs], [shapes, comma-separated]. The system property
  * {@code bench.batchCalls} sets {@link GetOptions#batchCalls} (default: the option's default);
  * {@code bench.tune=knob=value,...} tunes the manager's knobs.
  */
 public final class ClusterGraphBench {
+  /** How long each shape runs untimed before its timed runs, by default. */
+  static final int DEFAULT_WARM_UP_SECONDS = 10;
+
   private ClusterGraphBench() {}
+
+  /** One run of a shape: checks its result and returns its rate in tasks per second. */
+  private static double timedRun(Manager m, Case c, GetOptions options) {
+    long start = System.nanoTime();
+    Object result = m.get(c.dsk, c.keys, options);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    check(c, result);
+    return c.tasks / seconds;
+  }
 
   public static void main(String[] args) throws Exception {
     int workerCount = Integer.parseInt(args[0]);
     String jar = args[1];
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     String shapes = args.length > 3 ? args[3] : "independent,reduce,tree";
+    int warmUpSeconds = Integer.getInteger("bench.warmUpSeconds", DEFAULT_WARM_UP_SECONDS);
     Path run = Files.createTempDirectory("tendril-cluster-bench-");
     try (Manager m = new Manager(ManagerOptions.builder().host("127.0.0.1").runDirectory(run).build())) {
       String tune = System.getProperty("bench.tune", "");
@@ -56,19 +72,26 @@ public final class ClusterGraphBench {
           if (System.getProperty("bench.batchCalls") != null) {
             options.batchCalls(Integer.getInteger("bench.batchCalls"));
           }
-          check(c, m.get(c.dsk, c.keys, options));
+          long warmUpStart = System.nanoTime();
+          double firstRate = timedRun(m, c, options);
+          int warmUpRuns = 1;
+          while (System.nanoTime() - warmUpStart < TimeUnit.SECONDS.toNanos(warmUpSeconds)) {
+            timedRun(m, c, options);
+            warmUpRuns++;
+          }
           double[] rates = new double[runs];
           for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            Object result = m.get(c.dsk, c.keys, options);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            check(c, result);
-            rates[r] = c.tasks / seconds;
+            rates[r] = timedRun(m, c, options);
+          }
+          StringBuilder each = new StringBuilder();
+          for (double rate : rates) {
+            each.append(each.isEmpty() ? "" : ",").append(Math.round(rate));
           }
           Arrays.sort(rates);
-          System.out.printf("{\"system\":\"tendril\",\"shape\":\"%s\",\"tasks\":%d,\"workers\":%d,\"runs\":%d,"
-              + "\"best_tasks_per_s\":%.1f,\"median_tasks_per_s\":%.1f}%n",
-              shape, c.tasks, workerCount, runs, rates[runs - 1], rates[runs / 2]);
+          System.out.printf("{\"system\":\"tendril\",\"shape\":\"%s\",\"tasks\":%d,\"workers\":%d,"
+              + "\"first_run_tasks_per_s\":%.1f,\"warm_up_runs\":%d,\"runs\":%d,"
+              + "\"best_tasks_per_s\":%.1f,\"median_tasks_per_s\":%.1f,\"each_run\":[%s]}%n",
+              shape, c.tasks, workerCount, firstRate, warmUpRuns, runs, rates[runs - 1], rates[runs / 2], each);
         }
       }
     }

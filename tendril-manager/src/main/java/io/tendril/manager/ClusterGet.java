@@ -35,7 +35,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -84,16 +83,10 @@ final class ClusterGet {
   private final java.util.Random random = new java.util.Random();
   private long readySeq;
   /** Calls whose inputs exist, not yet submitted: highest priority first, then in the order they became ready. */
-  private final PriorityQueue<Ready> pending = new PriorityQueue<>();
+  private final ReadyCalls pending = new ReadyCalls();
 
-  /** A call waiting in {@link #pending}. */
-  private record Ready(int id, double priority, long seq) implements Comparable<Ready> {
-    @Override
-    public int compareTo(Ready o) {
-      int c = Double.compare(o.priority, priority);
-      return c != 0 ? c : Long.compare(seq, o.seq);
-    }
-  }
+  /** No entries: what a leaf reads and what nothing reads, without copying an empty array. */
+  private static final int[] NONE = new int[0];
 
   /** The fewest calls kept submitted while more are ready, whatever the manager's window. */
   private static final int MIN_WINDOW = 16;
@@ -127,9 +120,7 @@ final class ClusterGet {
     this.manager = manager;
     this.options = options;
     this.plan = GraphPlan.compile(dsk, keys);
-    ValueCodec.Builder b = ValueCodec.builder().classLoader(callerLoader());
-    options.allowedPackages().forEach(b::allowPackage);
-    this.codec = b.build();
+    this.codec = manager.codecs().of(callerLoader(), options.allowedPackages());
     this.functions = FunctionDescriptors.using(codec);
     List<Path> cp = options.environment().orElseGet(Environment::ownClasspath);
     this.classpath = environment.files(cp);
@@ -175,8 +166,8 @@ final class ClusterGet {
       int[] order = plan.order();
       for (int id : order) {
         readersLeft[id] = plan.consumers(id);
-        waiting[id] = plan.dependencies(id).length;
-        for (int dep : plan.dependencies(id)) {
+        waiting[id] = plan.dependencyCount(id);
+        for (int dep : waiting[id] == 0 ? NONE : plan.dependencies(id)) {
           depth[id] = Math.max(depth[id], depth[dep] + 1);
         }
       }
@@ -298,11 +289,11 @@ final class ClusterGet {
         finishedEntry(id, todo);
       } else if (v instanceof Task || v instanceof List) {
         long seq = ++readySeq;
-        pending.add(new Ready(id, priority(id, seq), seq));
+        pending.add(id, priority(id, seq));
       } else {
         local[id] = v;
         isLocal[id] = true;
-        if (plan.dependents(id).length > 0) {
+        if (plan.dependentCount(id) > 0) {
           byte[] encoded = encodeLiteral(plan.key(id), v);
           size[id] = encoded.length;
           if (encoded.length <= options.inlineLimit()) {
@@ -329,12 +320,12 @@ final class ClusterGet {
 
   /** An entry's result exists: queue the entries that waited only for it, prune its inputs. */
   private void finishedEntry(int id, ArrayDeque<Integer> todo) {
-    for (int d : plan.dependents(id)) {
+    for (int d : plan.dependentCount(id) == 0 ? NONE : plan.dependents(id)) {
       if (--waiting[d] == 0) {
         todo.push(d);
       }
     }
-    for (int dep : plan.dependencies(id)) {
+    for (int dep : plan.dependencyCount(id) == 0 ? NONE : plan.dependencies(id)) {
       if (--readersLeft[dep] == 0 && !requested[dep] && ownFile[dep] && !shared[dep] && file[dep] != null) {
         // Deleted from the workers; the manager keeps its lineage until the run ends, in case a
         // result made from it is lost and must be made again.
@@ -352,18 +343,19 @@ final class ClusterGet {
   private void pump() {
     int window = Math.max(MIN_WINDOW, manager.window());
     while (running < window && !pending.isEmpty()) {
-      List<Ready> group = new ArrayList<>();
-      group.add(pending.poll());
+      double priority = pending.topPriority();
       // Calls beyond what the window can hold at once share tasks: each task then carries a
       // batch, run one call after the other in a library slot, saving a dispatch, a completion and
       // a library round trip per call. A lone call, or a run with retries, goes alone.
-      int batch = Math.min(options.batchCalls(), (pending.size() + 1) / Math.max(1, window - running));
-      String fn = functionOf(group.get(0).id());
-      while (group.size() < batch && !pending.isEmpty() && options.retries() == 0
-          && functionOf(pending.peek().id()).equals(fn)) {
-        group.add(pending.poll());
+      int batch = Math.max(1, Math.min(options.batchCalls(), pending.size() / Math.max(1, window - running)));
+      int[] group = new int[batch];
+      group[0] = pending.poll();
+      int n = 1;
+      String fn = functionOf(group[0]);
+      while (n < batch && !pending.isEmpty() && options.retries() == 0 && functionOf(pending.peek()).equals(fn)) {
+        group[n++] = pending.poll();
       }
-      submit(group);
+      submit(n == batch ? group : java.util.Arrays.copyOf(group, n), priority);
     }
   }
 
@@ -388,31 +380,30 @@ final class ClusterGet {
   }
 
   /** Submits one call, or a batch of calls of one function, as one task. */
-  private void submit(List<Ready> group) {
+  private void submit(int[] group, double priority) {
     Map<DeclaredFile, String> inputs = new LinkedHashMap<>();
     inlineBudget = INLINE_BYTES_PER_CALL;
-    boolean batch = group.size() > 1;
-    String function = functionOf(group.get(0).id());
+    boolean batch = group.length > 1;
+    String function = functionOf(group[0]);
     FunctionCall.Builder call = FunctionCall.newBuilder()
         .addAllAllowedPackages(options.allowedPackages()).setInlineLimit(options.inlineLimit());
     if (options.resourcesMode().isPresent() && categoriesSet.add(function)) {
       manager.category(function).mode(options.resourcesMode().get());
     }
     Resources r = options.resourcesFor(function);
-    int first = group.get(0).id();
+    int first = group[0];
     CommandTask.Builder b = CommandTask.builder(batch
-            ? "call " + function + " for " + group.size() + " keys from " + Keys.repr(plan.key(first))
+            ? "call " + function + " for " + group.length + " keys from " + Keys.repr(plan.key(first))
             : "call " + function + " for " + Keys.repr(plan.key(first)))
         .cores(r.cores()).memoryMb(r.memoryMb()).diskMb(r.diskMb()).gpus(r.gpus())
         .category(function)
-        .priority(group.get(0).priority())
+        .priority(priority)
         .workerChoice(options.workerChoice())
         .maxRetries(options.retries())
         .onDone(finished::add);
-    int[] ids = new int[group.size()];
-    for (int k = 0; k < group.size(); k++) {
-      int id = group.get(k).id();
-      ids[k] = id;
+    int[] ids = group;
+    for (int k = 0; k < group.length; k++) {
+      int id = group[k];
       Object value = value(id);
       Task t = value instanceof Task task ? task
           : Task.ofFunction(Builtins.find("identity").orElseThrow(), List.of(value));
@@ -483,25 +474,30 @@ final class ClusterGet {
   }
 
   private CallTask encodeTask(int id, Task t, Map<DeclaredFile, String> inputs) {
+    // An entry that reads no entry has no argument that is a key: no key lookup per argument.
+    return encodeTask(id, t, inputs, plan.dependencyCount(id) > 0);
+  }
+
+  private CallTask encodeTask(int id, Task t, Map<DeclaredFile, String> inputs, boolean readsKeys) {
     CallTask.Builder b = CallTask.newBuilder().setFunction(describe(id, t.fn()));
     for (int i = 0; i < t.argCount(); i++) {
-      b.addArgs(encodeValue(id, t.arg(i), inputs));
+      b.addArgs(encodeValue(id, t.arg(i), inputs, readsKeys));
     }
     return b.build();
   }
 
-  private CallValue encodeValue(int id, Object v, Map<DeclaredFile, String> inputs) {
+  private CallValue encodeValue(int id, Object v, Map<DeclaredFile, String> inputs, boolean readsKeys) {
     if (v instanceof Task t) {
-      return CallValue.newBuilder().setTask(encodeTask(id, t, inputs)).build();
+      return CallValue.newBuilder().setTask(encodeTask(id, t, inputs, readsKeys)).build();
     }
     if (v instanceof List<?> list) {
       CallList.Builder l = CallList.newBuilder();
       for (Object e : list) {
-        l.addItems(encodeValue(id, e, inputs));
+        l.addItems(encodeValue(id, e, inputs, readsKeys));
       }
       return CallValue.newBuilder().setList(l).build();
     }
-    int dep = plan.idOf(v);
+    int dep = readsKeys ? plan.idOf(v) : -1;
     if (dep >= 0) {
       byte[] small = inline[dep];
       if (small != null && small.length <= inlineBudget) {

@@ -37,9 +37,16 @@ public final class DeclaredFile {
   private final CommandTask miniTask;
   private final String miniTaskOutput;
   private final DeclaredFile archive;
+  private final boolean callResult;
 
   DeclaredFile(Kind kind, String cacheName, CacheLevel cacheLevel, Path path, String url, long size,
       CommandTask miniTask, String miniTaskOutput, DeclaredFile archive) {
+    this(kind, cacheName, cacheLevel, path, url, size, miniTask, miniTaskOutput, archive, false);
+  }
+
+  private DeclaredFile(Kind kind, String cacheName, CacheLevel cacheLevel, Path path, String url, long size,
+      CommandTask miniTask, String miniTaskOutput, DeclaredFile archive, boolean callResult) {
+    this.callResult = callResult;
     this.kind = kind;
     this.cacheName = cacheName;
     this.cacheLevel = cacheLevel;
@@ -49,6 +56,19 @@ public final class DeclaredFile {
     this.miniTask = miniTask;
     this.miniTaskOutput = miniTaskOutput;
     this.archive = archive;
+  }
+
+  /**
+   * The temp of a function call's result in a graph run: made and used only by that run, which
+   * alone holds the handle, so the manager does not keep it among the declared names.
+   */
+  static DeclaredFile callResult(String cacheName) {
+    return new DeclaredFile(Kind.TEMP, cacheName, CacheLevel.WORKFLOW, null, null, -1, null, null, null, true);
+  }
+
+  /** Whether this is the temp of a call's result in a graph run (see {@link #callResult}). */
+  boolean isCallResult() {
+    return callResult;
   }
 
   /** Where the content comes from. */

@@ -63,6 +63,7 @@ public final class Manager implements AutoCloseable, Scheduler {
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Environment environment = new Environment(this);
+  private final CallerCodecs codecs = new CallerCodecs();
   private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
   /**
@@ -197,6 +198,11 @@ public final class Manager implements AutoCloseable, Scheduler {
     return new ClusterGet(this, environment, dsk, keys, options).run();
   }
 
+  /** The codecs of graph runs, shared across runs. */
+  CallerCodecs codecs() {
+    return codecs;
+  }
+
   void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the manager is closed");
@@ -226,7 +232,7 @@ public final class Manager implements AutoCloseable, Scheduler {
   }
 
   private void requireDeclared(DeclaredFile f, String role) {
-    if (!declared.contains(f.cacheName())) {
+    if (!f.isCallResult() && !declared.contains(f.cacheName())) {
       throw new IllegalArgumentException(role + " " + f + " was not declared at this manager (or was undeclared): "
           + "declare it with declareFile, declareBuffer, declareUrl, declareTemp, ... first");
     }
@@ -367,10 +373,9 @@ public final class Manager implements AutoCloseable, Scheduler {
    */
   DeclaredFile declareCallResult() {
     requireOpen();
-    DeclaredFile f = new DeclaredFile(DeclaredFile.Kind.TEMP, CacheNames.temp(), CacheLevel.WORKFLOW, null, null, -1,
-        null, null, null);
-    declared.add(f.cacheName());
-    return f;
+    // Not added to the declared names (a concurrent set, costly at tens of thousands of calls a
+    // second): only the run that made it holds the handle, and it undeclares it when done.
+    return DeclaredFile.callResult(CacheNames.temp());
   }
 
   /**
@@ -378,9 +383,6 @@ public final class Manager implements AutoCloseable, Scheduler {
    * the loop for a whole batch, rather than an {@link #undeclare} each.
    */
   void dropInlineResults(java.util.List<DeclaredFile> files) {
-    for (DeclaredFile f : files) {
-      declared.remove(f.cacheName());
-    }
     loop.post(() -> core.dropUnmade(files));
   }
 

@@ -120,6 +120,16 @@ public final class GraphPlan {
     return Arrays.copyOfRange(depFlat, depFrom[id], depFrom[id] + depCount[id]);
   }
 
+  /** How many entries an entry reads: the length of {@link #dependencies}, without a copy. */
+  public int dependencyCount(int id) {
+    return depCount[id];
+  }
+
+  /** How many entries read an entry: the length of {@link #dependents}, without a copy. */
+  public int dependentCount(int id) {
+    return dependentFrom[id + 1] - dependentFrom[id];
+  }
+
   /** The entries that read an entry, among those to compute. */
   public int[] dependents(int id) {
     return Arrays.copyOfRange(dependentFlat, dependentFrom[id], dependentFrom[id + 1]);
